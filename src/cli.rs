@@ -1,0 +1,165 @@
+//! Command-line definitions (clap) and the global options every command shares.
+
+use crate::model::Kind;
+use crate::output::Format;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+const MAIN_EXAMPLES: &str = "\
+Examples:
+  arx init ~/ar                          create a workspace
+  arx ingest customers.csv invoices.csv payments.csv applications.csv
+  arx export invoices --format json      the ledger's invoices, for scripts
+  arx log                                the audit trail of every ingest
+  ARX_WORKSPACE=~/ar arx log --format csv";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "arx",
+    version,
+    about = "Accounts receivable from the command line: ingest ERP exports into an append-only ledger, export it, audit it",
+    after_help = MAIN_EXAMPLES
+)]
+pub struct Cli {
+    /// Workspace folder (default: $ARX_WORKSPACE, else the nearest folder upward holding arx.toml)
+    #[arg(long, global = true, env = "ARX_WORKSPACE", value_name = "DIR")]
+    pub workspace: Option<PathBuf>,
+    /// No messages on stderr (errors still print)
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
+    /// No progress bars
+    #[arg(long, global = true)]
+    pub no_progress: bool,
+    /// Output format for stdout (default: table on a terminal, csv otherwise; parquet: export only)
+    #[arg(long, global = true, value_enum, value_name = "FORMAT")]
+    pub format: Option<FormatArg>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Table,
+    Csv,
+    Json,
+    Parquet,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create a workspace: DIR/arx.toml (commented settings) and DIR/store/
+    #[command(after_help = "Examples:\n  arx init                       workspace in the current folder\n  arx init ~/ar --name \"ACME GmbH\" --currency EUR")]
+    Init(InitArgs),
+    /// Read ERP export files into the workspace's ledger, all-or-nothing
+    #[command(after_help = INGEST_EXAMPLES)]
+    Ingest(IngestArgs),
+    /// Write the ledger's current records of one kind (canonical columns) to stdout or a file
+    #[command(after_help = "Examples:\n  arx export invoices > invoices.csv\n  arx export payments --format json\n  arx export applications --format parquet -o applications.parquet\n  arx export invoices --all-versions       every stored version, with _seq and _void")]
+    Export(ExportArgs),
+    /// The audit trail: every ingest with file, SHA-256, size, kind, profile, row counts, time, version
+    #[command(after_help = "Examples:\n  arx log\n  arx log --format json | jq '.[] | select(.rejected > 0)'")]
+    Log(LogArgs),
+}
+
+const INGEST_EXAMPLES: &str = "\
+Examples:
+  arx ingest customers.csv invoices.csv        kinds recognised from the columns
+  arx ingest open_items.csv --kind invoices
+  arx ingest payments.csv --dry-run            validate only; nothing is written
+  arx ingest invoices.csv --skip-invalid       commit the good rows, bad ones to a rejects CSV
+  arx ingest invoices_corrected.csv --replace  supersede changed records (history is kept)
+
+Files are taken in dependency order (customers, invoices, payments, applications,
+remittances, disputes, gl) and committed together. Problems are reported as
+file:row:column: message; with any problem nothing is written (exit 3).";
+
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// Folder to create the workspace in (default: the current folder)
+    pub dir: Option<PathBuf>,
+    /// Company name for arx.toml
+    #[arg(long, default_value = "My Company")]
+    pub name: String,
+    /// Reporting currency (ISO 4217) for arx.toml
+    #[arg(long, default_value = "EUR")]
+    pub currency: String,
+}
+
+#[derive(Args, Debug)]
+pub struct IngestArgs {
+    /// Input files (canonical CSV with a header row)
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// What the files hold (default: recognised from each file's columns)
+    #[arg(long, value_enum)]
+    pub kind: Option<Kind>,
+    /// Input profile: how the ERP lays out its export
+    #[arg(long, default_value = "generic")]
+    pub profile: String,
+    /// Excel sheet to read (Excel inputs)
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// Validate and report what would be added, write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Commit the valid rows; write invalid ones with their reasons to a rejects CSV
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// Supersede stored records whose content changed (the old version is kept in history)
+    #[arg(long)]
+    pub replace: bool,
+    /// Where --skip-invalid writes rejected rows (default: WORKSPACE/rejects/NAME-TIME.rejects.csv;
+    /// with several input files, a folder)
+    #[arg(long, value_name = "PATH")]
+    pub rejects: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// What to export
+    #[arg(value_enum)]
+    pub kind: Kind,
+    /// Write to FILE (atomically) instead of stdout
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Every stored version, oldest first, with _seq (commit) and _void columns
+    #[arg(long)]
+    pub all_versions: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct LogArgs {}
+
+/// Options every command sees, resolved once.
+pub struct Globals {
+    pub workspace: Option<PathBuf>,
+    pub quiet: bool,
+    pub progress: bool,
+    pub format: Option<FormatArg>,
+}
+
+impl Globals {
+    pub fn from_cli(cli: &Cli) -> Globals {
+        Globals {
+            workspace: cli.workspace.clone(),
+            quiet: cli.quiet,
+            progress: !cli.quiet && !cli.no_progress && std::io::stderr().is_terminal(),
+            format: cli.format,
+        }
+    }
+
+    /// The stdout format for a report: as asked, else table on a terminal and csv otherwise.
+    pub fn report_format(&self) -> crate::error::Result<Format> {
+        match self.format {
+            Some(FormatArg::Table) => Ok(Format::Table),
+            Some(FormatArg::Csv) => Ok(Format::Csv),
+            Some(FormatArg::Json) => Ok(Format::Json),
+            Some(FormatArg::Parquet) => {
+                Err(crate::error::ArxError::Usage("--format parquet is for `arx export`; use table, csv or json here".into()))
+            }
+            None if std::io::stdout().is_terminal() => Ok(Format::Table),
+            None => Ok(Format::Csv),
+        }
+    }
+}

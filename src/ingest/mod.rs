@@ -1,0 +1,509 @@
+//! Ingest: input files → validated canonical records → one atomic store commit.
+//!
+//! All-or-nothing by default: every problem in every file is collected and reported, and the
+//! store is untouched unless the whole call is clean. `--skip-invalid` commits the valid rows
+//! and writes the rest, with their reasons, to a rejects CSV.
+
+pub mod book;
+pub mod canonical;
+pub mod source;
+
+use crate::error::{ArxError, Issue, Result};
+use crate::model::{Application, ApplicationKind, Customer, Dispute, Document, GlBalance, Kind, Payment, Remittance};
+use crate::money;
+use crate::progress;
+use crate::store::{self, FileAudit};
+use crate::workspace::Workspace;
+use anyhow::Context;
+use book::{Book, InBook, Offer};
+use canonical::{Ctx, Fields, Header};
+use source::CsvSource;
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+/// A validated ingest request.
+pub struct IngestPlan {
+    pub files: Vec<PathBuf>,
+    pub kind: Option<Kind>,
+    pub profile: String,
+    pub dry_run: bool,
+    pub skip_invalid: bool,
+    pub replace: bool,
+    pub rejects: Option<PathBuf>,
+    pub quiet: bool,
+    pub progress: bool,
+}
+
+/// What an ingest call did (or, with `--dry-run`, would do).
+pub struct IngestReport {
+    pub files: Vec<FileAudit>,
+    pub commit_seq: Option<u64>,
+    pub dry_run: bool,
+}
+
+/// A rejected row, for the rejects CSV.
+struct Reject {
+    line: u64,
+    fields: Vec<String>,
+    issues: Vec<Issue>,
+}
+
+struct FileRun {
+    source: CsvSource,
+    kind: Kind,
+    path: PathBuf,
+}
+
+fn say(quiet: bool, msg: impl AsRef<str>) {
+    if !quiet {
+        eprintln!("{}", msg.as_ref());
+    }
+}
+
+pub fn run(ws: &Workspace, plan: &IngestPlan) -> Result<IngestReport> {
+    if plan.profile != "generic" {
+        return Err(ArxError::Usage(format!(
+            "profile '{}' is not available in this version of arx; use --profile generic (canonical CSV, see CONTRACT in the README)",
+            plan.profile
+        )));
+    }
+    // Open every file and decide its kind first: a file we can't read fails the whole call.
+    let mut issues = Vec::new();
+    let mut runs = Vec::new();
+    for path in &plan.files {
+        let display = path.display().to_string();
+        let source = match CsvSource::open(path, &display) {
+            Ok(s) => s,
+            Err(issue) => {
+                issues.push(issue);
+                continue;
+            }
+        };
+        let kind = match plan.kind {
+            Some(k) => k,
+            None => match canonical::detect_kind(&source.header) {
+                Ok(k) => {
+                    say(plan.quiet, format!("{display}: recognised as {k} (from its columns)"));
+                    k
+                }
+                Err(msg) => {
+                    issues.push(Issue::new(&display, Some(1), None, msg));
+                    continue;
+                }
+            },
+        };
+        runs.push(FileRun { source, kind, path: path.clone() });
+    }
+    if !issues.is_empty() {
+        return Err(ArxError::input(issues));
+    }
+    runs.sort_by_key(|r| r.kind);
+
+    let store = ws.store()?;
+    // Writers hold the lock from reading the state to committing, so concurrent ingests serialise.
+    let lock = if plan.dry_run { None } else { Some(store.lock(plan.quiet)?) };
+    let manifest = store.manifest()?;
+    let kinds: BTreeSet<Kind> = runs.iter().map(|r| r.kind).collect();
+    let mut book = Book::load(&store, &manifest, &kinds)?;
+    let reporting_currency = ws.config.reporting_currency();
+
+    let mut audits = Vec::new();
+    let mut rejects_written = Vec::new();
+    for run in runs {
+        let FileRun { source, kind, path } = run;
+        let display = source.display.clone();
+        let size = source.size;
+        let bar = progress::bytes_bar(plan.progress, size, &display);
+        let outcome = match kind {
+            Kind::Customers => process::<Customer>(source, &mut book, plan, reporting_currency, canonical::customer, bar.as_ref()),
+            Kind::Invoices => process::<Document>(source, &mut book, plan, reporting_currency, canonical::document, bar.as_ref()),
+            Kind::Payments => process::<Payment>(source, &mut book, plan, reporting_currency, canonical::payment, bar.as_ref()),
+            Kind::Applications => process::<Application>(source, &mut book, plan, reporting_currency, canonical::application, bar.as_ref()),
+            Kind::Remittances => process::<Remittance>(source, &mut book, plan, reporting_currency, canonical::remittance, bar.as_ref()),
+            Kind::Disputes => process::<Dispute>(source, &mut book, plan, reporting_currency, canonical::dispute, bar.as_ref()),
+            Kind::Gl => process::<GlBalance>(source, &mut book, plan, reporting_currency, canonical::gl, bar.as_ref()),
+        };
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
+        let outcome = outcome?;
+        let file_issues: Vec<Issue> = outcome.rejects.iter().flat_map(|r| r.issues.iter().cloned()).collect();
+        issues.extend(file_issues);
+        let mut rejects_file = None;
+        if plan.skip_invalid && !outcome.rejects.is_empty() && !plan.dry_run {
+            let target = rejects_path(ws, plan, &path, kind);
+            write_rejects(&target, &outcome.header, &outcome.rejects)?;
+            rejects_written.push((display.clone(), target.clone(), outcome.rejects.len()));
+            rejects_file = Some(target.display().to_string());
+        }
+        let abs = std::fs::canonicalize(&path).unwrap_or(path.clone());
+        audits.push(FileAudit {
+            path: abs.display().to_string(),
+            sha256: outcome.sha256,
+            size,
+            kind,
+            profile: plan.profile.clone(),
+            added: outcome.added,
+            unchanged: outcome.unchanged,
+            replaced: outcome.replaced,
+            rejected: outcome.rejects.len() as u64,
+            rejects_file,
+        });
+        if outcome.unknown_customers > 0 {
+            say(
+                plan.quiet,
+                format!(
+                    "{display}: note: {} row{} name customers not in the workspace (e.g. '{}'); their names stay blank in reports until the customers are ingested",
+                    outcome.unknown_customers,
+                    if outcome.unknown_customers == 1 { "" } else { "s" },
+                    outcome.unknown_customer_example
+                ),
+            );
+        }
+    }
+
+    if !issues.is_empty() && !plan.skip_invalid {
+        return Err(ArxError::input(issues));
+    }
+    if plan.skip_invalid && !issues.is_empty() {
+        for issue in issues.iter().take(crate::error::MAX_SHOWN_ISSUES) {
+            say(plan.quiet, format!("rejected: {issue}"));
+        }
+        for (file, target, n) in &rejects_written {
+            say(plan.quiet, format!("{file}: {n} rejected row{} written to {}", if *n == 1 { "" } else { "s" }, target.display()));
+        }
+    }
+    let Some(lock) = lock else {
+        return Ok(IngestReport { files: audits, commit_seq: None, dry_run: true });
+    };
+    let seq = manifest.next_seq();
+    let segments = book.pending_segments(seq).context("encoding the new records")?;
+    let commit = store.commit(&lock, "ingest", audits, segments)?;
+    Ok(IngestReport { files: commit.files, commit_seq: Some(commit.seq), dry_run: false })
+}
+
+struct Outcome {
+    header: Vec<String>,
+    sha256: String,
+    added: u64,
+    unchanged: u64,
+    replaced: u64,
+    rejects: Vec<Reject>,
+    unknown_customers: u64,
+    unknown_customer_example: String,
+}
+
+type ParseFn<R> = fn(&mut Fields<'_>, &Ctx<'_>) -> Option<R>;
+
+fn process<R: InBook + Admit>(
+    mut source: CsvSource,
+    book: &mut Book,
+    plan: &IngestPlan,
+    reporting_currency: Option<money::Currency>,
+    parse: ParseFn<R>,
+    bar: Option<&indicatif::ProgressBar>,
+) -> Result<Outcome> {
+    let display = source.display.clone();
+    let header_names = source.header.clone();
+    let mut out = Outcome {
+        header: header_names.clone(),
+        sha256: String::new(),
+        added: 0,
+        unchanged: 0,
+        replaced: 0,
+        rejects: Vec::new(),
+        unknown_customers: 0,
+        unknown_customer_example: String::new(),
+    };
+    let header = match Header::map(R::KIND, &header_names, &display) {
+        Ok(h) => h,
+        Err(issues) => {
+            out.sha256 = source.finish().map_err(|i| ArxError::input(vec![i]))?;
+            out.rejects.push(Reject { line: 1, fields: header_names, issues });
+            return Ok(out);
+        }
+    };
+    let width = header_names.len();
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut scratch = csv::ByteRecord::new();
+    let mut n: u64 = 0;
+    loop {
+        let row = match source.next_row(&mut scratch) {
+            Ok(Some(row)) => row,
+            Ok(None) => break,
+            Err(issue) => {
+                // A row the CSV layer can't read ends this file: later positions are unreliable.
+                out.rejects.push(Reject { line: issue.row.unwrap_or(0), fields: Vec::new(), issues: vec![issue] });
+                break;
+            }
+        };
+        n += 1;
+        if let (Some(b), true) = (bar, n % 65_536 == 0) {
+            b.set_position(source.bytes_read.get());
+        }
+        let mut fields = Fields { file: &display, line: row.line, header: &header, fields: &row.fields, issues: Vec::new() };
+        let extra_filled = row.fields.iter().skip(width).any(|f| !f.trim().is_empty());
+        if row.fields.len() < width || extra_filled {
+            let message = format!(
+                "row has {} fields but the header has {}; a value containing the delimiter must be quoted",
+                row.fields.len(),
+                width
+            );
+            fields.issues.push(Issue::new(&display, Some(row.line), None, message));
+        }
+        let parsed = if fields.issues.is_empty() {
+            let ctx = Ctx { book, reporting_currency };
+            parse(&mut fields, &ctx)
+        } else {
+            None
+        };
+        let mut row_issues = fields.issues;
+        let record = match parsed {
+            Some(r) if row_issues.is_empty() => r,
+            _ => {
+                out.rejects.push(Reject { line: row.line, fields: row.fields, issues: row_issues });
+                continue;
+            }
+        };
+        let key = record.key();
+        if let Some(first) = seen.get(&key) {
+            let message = format!(
+                "duplicate {} key {} (also on row {first}); each record may appear once per file",
+                R::KIND,
+                R::KIND.key_columns().join("+")
+            );
+            row_issues.push(Issue::new(&display, Some(row.line), Some(R::KIND.key_columns()[0]), message));
+        } else {
+            seen.insert(key.clone(), row.line);
+        }
+        let previous = R::table(book).current.get(&key).cloned();
+        if row_issues.is_empty() && previous.as_ref() != Some(&record) {
+            if let Some((column, message)) = record.admit(previous.as_ref(), book) {
+                row_issues.push(Issue::new(&display, Some(row.line), Some(column), message));
+            }
+        }
+        if !row_issues.is_empty() {
+            out.rejects.push(Reject { line: row.line, fields: row.fields, issues: row_issues });
+            continue;
+        }
+        if let Some(customer) = record.customer_ref() {
+            if !book.customers.current.contains_key(customer) {
+                out.unknown_customers += 1;
+                if out.unknown_customer_example.is_empty() {
+                    out.unknown_customer_example = customer.to_string();
+                }
+            }
+        }
+        match book.offer(record.clone(), plan.replace || R::updates_in_place(previous.as_ref(), &record)) {
+            Offer::Added => {
+                out.added += 1;
+                record.accepted(previous.as_ref(), book);
+            }
+            Offer::Replaced => {
+                out.replaced += 1;
+                record.accepted(previous.as_ref(), book);
+            }
+            Offer::Unchanged => out.unchanged += 1,
+            Offer::Conflict(diff) => {
+                let message = format!(
+                    "{} '{}' is already in the workspace with different content ({diff}); pass --replace to supersede it (the old version is kept in history)",
+                    R::KIND,
+                    key.replace('\u{1f}', " / ")
+                );
+                out.rejects.push(Reject {
+                    line: row.line,
+                    fields: row.fields,
+                    issues: vec![Issue::new(&display, Some(row.line), Some(R::KIND.key_columns()[0]), message)],
+                });
+            }
+        }
+    }
+    out.sha256 = source.finish().map_err(|i| ArxError::input(vec![i]))?;
+    Ok(out)
+}
+
+/// Checks a record against the rest of the ledger before it is accepted (over-application,
+/// replacements that would leave applications hanging), and keeps running totals after.
+pub trait Admit: Sized {
+    /// Some((column, message)) when the record cannot be accepted.
+    fn admit(&self, _previous: Option<&Self>, _book: &Book) -> Option<(&'static str, String)> {
+        None
+    }
+    fn accepted(&self, _previous: Option<&Self>, _book: &mut Book) {}
+    /// The customer this record names, for the unknown-customer note.
+    fn customer_ref(&self) -> Option<&str> {
+        None
+    }
+    /// Whether a changed version may supersede the stored one without `--replace`
+    /// (a dispute moving from open to resolved is news, not a conflict).
+    fn updates_in_place(_previous: Option<&Self>, _new: &Self) -> bool {
+        false
+    }
+}
+
+impl Admit for Customer {}
+impl Admit for Remittance {}
+impl Admit for GlBalance {}
+
+impl Admit for Dispute {
+    fn updates_in_place(previous: Option<&Self>, new: &Self) -> bool {
+        use crate::model::DisputeStatus::{Open, Resolved};
+        matches!(previous, Some(p) if p.status == Open && new.status == Resolved && p.reason == new.reason)
+    }
+}
+
+/// Whether `applied` (Σ applications) fits within `amount`, in the amount's direction.
+fn fits(applied: i64, amount: i64) -> bool {
+    if amount >= 0 {
+        (0..=amount).contains(&applied)
+    } else {
+        (amount..=0).contains(&applied)
+    }
+}
+
+impl Admit for Document {
+    fn admit(&self, previous: Option<&Self>, book: &Book) -> Option<(&'static str, String)> {
+        previous?;
+        let applied = book.applied_to.get(&self.document_no).copied().unwrap_or(0);
+        let from_credit = book.applied_from_credit.get(&self.document_no).copied().unwrap_or(0);
+        if applied != 0 && previous.is_some_and(|p| p.currency != self.currency) {
+            return Some(("currency", "the document already has applications; its currency cannot change".into()));
+        }
+        if !fits(applied, self.amount) || !fits(-from_credit, self.amount.min(0)) {
+            return Some((
+                "amount",
+                format!(
+                    "{} is already applied to this document; the new amount {} would be over-applied. Reverse the applications first",
+                    money::format_minor(applied + from_credit, self.currency),
+                    money::format_minor(self.amount, self.currency)
+                ),
+            ));
+        }
+        None
+    }
+    fn customer_ref(&self) -> Option<&str> {
+        Some(&self.customer_id)
+    }
+}
+
+impl Admit for Payment {
+    fn admit(&self, previous: Option<&Self>, book: &Book) -> Option<(&'static str, String)> {
+        previous?;
+        let applied = book.applied_from_payment.get(&self.payment_id).copied().unwrap_or(0);
+        if applied != 0 && previous.is_some_and(|p| p.currency != self.currency) {
+            return Some(("currency", "the payment is already applied; its currency cannot change".into()));
+        }
+        (!fits(applied, self.amount)).then(|| {
+            (
+                "amount",
+                format!(
+                    "{} of this payment is already applied; the new amount {} would be over-applied. Reverse the applications first",
+                    money::format_minor(applied, self.currency),
+                    money::format_minor(self.amount, self.currency)
+                ),
+            )
+        })
+    }
+    fn customer_ref(&self) -> Option<&str> {
+        self.customer_id.as_deref()
+    }
+}
+
+impl Admit for Application {
+    fn admit(&self, previous: Option<&Self>, book: &Book) -> Option<(&'static str, String)> {
+        let prev = |f: &dyn Fn(&Application) -> bool| previous.filter(|p| f(p)).map(|p| p.amount).unwrap_or(0);
+        let fmt = |m: i64| money::format_minor(m, self.currency);
+        let doc = book.documents.current.get(&self.document_no)?;
+        let to_doc = book.applied_to.get(&self.document_no).copied().unwrap_or(0) - prev(&|_| true) + self.amount;
+        if !fits(to_doc, doc.amount) {
+            return Some((
+                "amount",
+                format!(
+                    "over-application: {} would be applied to document '{}' of {} ({} applied before this row); apply at most its open amount",
+                    fmt(to_doc),
+                    self.document_no,
+                    fmt(doc.amount),
+                    fmt(to_doc - self.amount)
+                ),
+            ));
+        }
+        match self.kind {
+            ApplicationKind::Payment => {
+                let p = book.payments.current.get(&self.source)?;
+                let from = book.applied_from_payment.get(&self.source).copied().unwrap_or(0)
+                    - prev(&|a| a.kind == ApplicationKind::Payment)
+                    + self.amount;
+                (!fits(from, p.amount)).then(|| {
+                    (
+                        "amount",
+                        format!(
+                            "over-application: {} would be applied from payment '{}' of {} ({} applied before this row)",
+                            fmt(from),
+                            self.source,
+                            fmt(p.amount),
+                            fmt(from - self.amount)
+                        ),
+                    )
+                })
+            }
+            ApplicationKind::Credit => {
+                let c = book.documents.current.get(&self.source)?;
+                let from = book.applied_from_credit.get(&self.source).copied().unwrap_or(0)
+                    - prev(&|a| a.kind == ApplicationKind::Credit)
+                    + self.amount;
+                (!fits(from, -c.amount)).then(|| {
+                    (
+                        "amount",
+                        format!(
+                            "over-application: {} would be applied from credit note '{}' of {} ({} applied before this row)",
+                            fmt(from),
+                            self.source,
+                            fmt(-c.amount),
+                            fmt(from - self.amount)
+                        ),
+                    )
+                })
+            }
+            _ => None,
+        }
+    }
+    fn accepted(&self, previous: Option<&Self>, book: &mut Book) {
+        if let Some(p) = previous {
+            book.count_application(p, -1);
+        }
+        book.count_application(self, 1);
+    }
+}
+
+fn rejects_path(ws: &Workspace, plan: &IngestPlan, input: &Path, kind: Kind) -> PathBuf {
+    if let Some(p) = &plan.rejects {
+        if plan.files.len() == 1 {
+            return p.clone();
+        }
+        let stem = input.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| kind.to_string());
+        return p.join(format!("{stem}.rejects.csv"));
+    }
+    let stem = input.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| kind.to_string());
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+    ws.root.join("rejects").join(format!("{stem}-{stamp}.rejects.csv"))
+}
+
+fn write_rejects(path: &Path, header: &[String], rejects: &[Reject]) -> Result<()> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut head = vec!["row".to_string(), "column".to_string(), "error".to_string()];
+    head.extend(header.iter().cloned());
+    w.write_record(&head).context("writing rejects")?;
+    for r in rejects {
+        let columns: Vec<&str> = r.issues.iter().filter_map(|i| i.column.as_deref()).collect();
+        let errors: Vec<&str> = r.issues.iter().map(|i| i.message.as_str()).collect();
+        let mut rec = vec![r.line.to_string(), columns.join("; "), errors.join("; ")];
+        rec.extend(r.fields.iter().cloned());
+        w.write_record(&rec).context("writing rejects")?;
+    }
+    let bytes = w.into_inner().map_err(|e| anyhow::anyhow!("writing rejects: {e}"))?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    store::write_atomic(path, &bytes)?;
+    Ok(())
+}

@@ -1,0 +1,28 @@
+//! arx: an accounts-receivable toolkit over ERP exports. `main` parses arguments and calls
+//! [`run`]; everything else lives here, layered as README.md's architecture section describes.
+
+pub mod cli;
+pub mod cmd;
+pub mod error;
+pub mod frame;
+pub mod ingest;
+pub mod model;
+pub mod money;
+pub mod output;
+pub mod progress;
+pub mod store;
+pub mod workspace;
+
+use cli::{Cli, Command, Globals};
+pub use error::{ArxError, Result};
+
+/// Runs one parsed command line.
+pub fn run(cli: Cli) -> Result<()> {
+    let g = Globals::from_cli(&cli);
+    match cli.command {
+        Command::Init(a) => cmd::init::run(&g, a),
+        Command::Ingest(a) => cmd::ingest::run(&g, a),
+        Command::Export(a) => cmd::export::run(&g, a),
+        Command::Log(a) => cmd::log::run(&g, a),
+    }
+}
