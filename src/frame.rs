@@ -39,8 +39,22 @@ fn days_to_date(days: i32) -> Option<NaiveDate> {
     NaiveDate::from_num_days_from_ce_opt(days.checked_add(EPOCH_DAYS_FROM_CE)?)
 }
 
+/// A borrowed stored version, so frames can be built without cloning millions of records.
+#[derive(Clone, Copy, Debug)]
+pub struct StoredRef<'a, R> {
+    pub seq: u64,
+    pub void: bool,
+    pub record: &'a R,
+}
+
+impl<R> Stored<R> {
+    pub fn as_ref(&self) -> StoredRef<'_, R> {
+        StoredRef { seq: self.seq, void: self.void, record: &self.record }
+    }
+}
+
 /// Builds a typed frame of `rows`; with `bookkeeping`, adds `_seq` and `_void` (store segments).
-pub fn to_frame<R: Record>(rows: &[Stored<R>], bookkeeping: bool) -> Result<DataFrame, FrameError> {
+pub fn to_frame<R: Record>(rows: &[StoredRef<'_, R>], bookkeeping: bool) -> Result<DataFrame, FrameError> {
     let kind = R::KIND;
     let mut columns: Vec<Column> = Vec::with_capacity(kind.columns().len() + 2);
     for (i, col) in kind.columns().iter().enumerate() {
@@ -90,7 +104,7 @@ pub fn to_frame<R: Record>(rows: &[Stored<R>], bookkeeping: bool) -> Result<Data
 
 /// A frame of the canonical columns for export: amounts as exact DECIMAL (scale = the largest
 /// minor units among the rows' currencies), dates as DATE, internal columns left out.
-pub fn to_export_frame<R: Record>(rows: &[Stored<R>], bookkeeping: bool) -> Result<DataFrame, FrameError> {
+pub fn to_export_frame<R: Record>(rows: &[StoredRef<'_, R>], bookkeeping: bool) -> Result<DataFrame, FrameError> {
     let full = to_frame(rows, bookkeeping)?;
     let scale = rows.iter().filter_map(|r| r.record.currency()).map(|c| c.minor_units()).max().unwrap_or(2);
     let mut columns = Vec::new();
@@ -201,7 +215,8 @@ mod tests {
             },
         };
         let rows = vec![d("A", None), d("B", NaiveDate::from_ymd_opt(2030, 1, 2))];
-        let mut df = to_frame(&rows, true).unwrap();
+        let refs: Vec<StoredRef<'_, Document>> = rows.iter().map(Stored::as_ref).collect();
+        let mut df = to_frame(&refs, true).unwrap();
         let mut buf = Vec::new();
         write_parquet(&mut df, &mut buf).unwrap();
         let back: Vec<Stored<Document>> = from_frame(&read_parquet(buf).unwrap()).unwrap();

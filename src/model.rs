@@ -4,6 +4,7 @@
 use crate::money::{format_minor, Currency};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 use std::fmt;
 
 /// The kinds of record a workspace holds, in dependency order (ingest takes files in this order).
@@ -277,7 +278,8 @@ impl<'a> CellReader<'a> {
 pub trait Record: Clone + PartialEq + fmt::Debug + Send + Sync + 'static {
     const KIND: Kind;
     /// Identity within its kind; the same key with other content is a new version.
-    fn key(&self) -> String;
+    /// Borrowed where the key is one column, so lookups of millions of rows allocate nothing.
+    fn key(&self) -> Cow<'_, str>;
     fn cell(&self, column: usize) -> CellRef<'_>;
     /// Currency that money cells are denominated in.
     fn currency(&self) -> Option<Currency>;
@@ -292,8 +294,8 @@ fn txt(s: &str) -> CellRef<'_> {
 }
 
 /// Joins key parts with a separator that cannot appear in trimmed CSV text by accident.
-fn join_key(parts: &[&str]) -> String {
-    parts.join("\u{1f}")
+fn join_key(parts: &[&str]) -> Cow<'static, str> {
+    Cow::Owned(parts.join("\u{1f}"))
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -317,8 +319,8 @@ impl Customer {
 
 impl Record for Customer {
     const KIND: Kind = Kind::Customers;
-    fn key(&self) -> String {
-        self.customer_id.clone()
+    fn key(&self) -> Cow<'_, str> {
+        Cow::Borrowed(&self.customer_id)
     }
     fn cell(&self, column: usize) -> CellRef<'_> {
         match column {
@@ -400,8 +402,8 @@ impl Document {
 
 impl Record for Document {
     const KIND: Kind = Kind::Invoices;
-    fn key(&self) -> String {
-        self.document_no.clone()
+    fn key(&self) -> Cow<'_, str> {
+        Cow::Borrowed(&self.document_no)
     }
     fn cell(&self, column: usize) -> CellRef<'_> {
         match column {
@@ -449,8 +451,8 @@ pub struct Payment {
 
 impl Record for Payment {
     const KIND: Kind = Kind::Payments;
-    fn key(&self) -> String {
-        self.payment_id.clone()
+    fn key(&self) -> Cow<'_, str> {
+        Cow::Borrowed(&self.payment_id)
     }
     fn cell(&self, column: usize) -> CellRef<'_> {
         match column {
@@ -533,7 +535,7 @@ pub struct Application {
 
 impl Record for Application {
     const KIND: Kind = Kind::Applications;
-    fn key(&self) -> String {
+    fn key(&self) -> Cow<'_, str> {
         join_key(&[self.kind.name(), &self.source, &self.document_no, &self.applied_date.to_string()])
     }
     fn cell(&self, column: usize) -> CellRef<'_> {
@@ -582,7 +584,7 @@ pub struct Remittance {
 
 impl Record for Remittance {
     const KIND: Kind = Kind::Remittances;
-    fn key(&self) -> String {
+    fn key(&self) -> Cow<'_, str> {
         join_key(&[&self.payment_id, &self.document_no])
     }
     fn cell(&self, column: usize) -> CellRef<'_> {
@@ -650,7 +652,7 @@ pub struct Dispute {
 
 impl Record for Dispute {
     const KIND: Kind = Kind::Disputes;
-    fn key(&self) -> String {
+    fn key(&self) -> Cow<'_, str> {
         join_key(&[&self.document_no, &self.opened_date.to_string()])
     }
     fn cell(&self, column: usize) -> CellRef<'_> {
@@ -695,7 +697,7 @@ pub struct GlBalance {
 
 impl Record for GlBalance {
     const KIND: Kind = Kind::Gl;
-    fn key(&self) -> String {
+    fn key(&self) -> Cow<'_, str> {
         join_key(&[&self.date.to_string(), self.currency.code(), self.account.as_deref().unwrap_or("")])
     }
     fn cell(&self, column: usize) -> CellRef<'_> {

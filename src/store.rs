@@ -7,7 +7,7 @@
 //! size and SHA-256 are in the manifest and checked on read, so a corrupt or truncated file is
 //! reported, never silently read. Writers are serialised by an exclusive lock on `store/lock`.
 
-use crate::frame::{self, Stored};
+use crate::frame::{self, Stored, StoredRef};
 use crate::model::{Kind, Record};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -273,7 +273,7 @@ pub struct PendingSegment {
 }
 
 impl PendingSegment {
-    pub fn new<R: Record>(rows: &[Stored<R>]) -> Result<PendingSegment, frame::FrameError> {
+    pub fn new<R: Record>(rows: &[StoredRef<'_, R>]) -> Result<PendingSegment, frame::FrameError> {
         let mut df = frame::to_frame(rows, true)?;
         let mut bytes = Vec::new();
         frame::write_parquet(&mut df, &mut bytes)?;
@@ -285,7 +285,7 @@ impl PendingSegment {
 pub fn current<R: Record>(all: Vec<Stored<R>>) -> Vec<R> {
     let mut latest: std::collections::HashMap<String, Stored<R>> = std::collections::HashMap::with_capacity(all.len());
     for s in all {
-        let key = s.record.key();
+        let key = s.record.key().into_owned();
         match latest.get(&key) {
             Some(prev) if prev.seq > s.seq => {}
             _ => {
@@ -354,9 +354,9 @@ mod tests {
         let store = Store::create(&dir.path().join("store")).unwrap();
         let lock = store.lock(true).unwrap();
         let v1 = vec![Stored { seq: 1, void: false, record: customer("C1", "Old") }];
-        store.commit(&lock, "ingest", vec![], vec![PendingSegment::new(&v1).unwrap()]).unwrap();
+        store.commit(&lock, "ingest", vec![], vec![PendingSegment::new(&[v1[0].as_ref()]).unwrap()]).unwrap();
         let v2 = vec![Stored { seq: 2, void: false, record: customer("C1", "New") }];
-        store.commit(&lock, "ingest", vec![], vec![PendingSegment::new(&v2).unwrap()]).unwrap();
+        store.commit(&lock, "ingest", vec![], vec![PendingSegment::new(&[v2[0].as_ref()]).unwrap()]).unwrap();
         let m = store.manifest().unwrap();
         assert_eq!(store.load_all::<Customer>(&m).unwrap().len(), 2, "history is kept");
         assert_eq!(store.load_current::<Customer>(&m).unwrap(), vec![customer("C1", "New")]);
@@ -368,7 +368,7 @@ mod tests {
         let store = Store::create(&dir.path().join("store")).unwrap();
         let lock = store.lock(true).unwrap();
         let rows = vec![Stored { seq: 1, void: false, record: customer("C1", "A") }];
-        let c = store.commit(&lock, "ingest", vec![], vec![PendingSegment::new(&rows).unwrap()]).unwrap();
+        let c = store.commit(&lock, "ingest", vec![], vec![PendingSegment::new(&[rows[0].as_ref()]).unwrap()]).unwrap();
         let seg = store.dir().join(&c.segments[0].file);
         let mut bytes = fs::read(&seg).unwrap();
         let mid = bytes.len() / 2;

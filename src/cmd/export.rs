@@ -49,7 +49,7 @@ pub fn run(g: &Globals, args: ExportArgs) -> Result<()> {
 fn render<R: Record>(store: &Store, manifest: &Manifest, format: ExportFormat, all_versions: bool) -> Result<Vec<u8>> {
     let rows: Vec<Stored<R>> = if all_versions {
         let mut all = store.load_all::<R>(manifest)?;
-        all.sort_by_cached_key(|s| (s.seq, s.record.key()));
+        all.sort_by_cached_key(|s| (s.seq, s.record.key().into_owned()));
         all
     } else {
         store.load_current::<R>(manifest)?.into_iter().map(|record| Stored { seq: 0, void: false, record }).collect()
@@ -100,7 +100,8 @@ fn render<R: Record>(store: &Store, manifest: &Manifest, format: ExportFormat, a
             Ok(bytes)
         }
         ExportFormat::Parquet => {
-            let mut df = frame::to_export_frame(&rows, all_versions).context("building the Parquet export")?;
+            let refs: Vec<frame::StoredRef<'_, R>> = rows.iter().map(Stored::as_ref).collect();
+            let mut df = frame::to_export_frame(&refs, all_versions).context("building the Parquet export")?;
             let mut bytes = Vec::new();
             frame::write_parquet(&mut df, &mut bytes).context("writing Parquet")?;
             Ok(bytes)

@@ -2,31 +2,88 @@
 //! Files are taken in dependency order, so a later file (applications) sees the documents and
 //! payments of an earlier one in the same call exactly as if they were already stored.
 
-use crate::frame::Stored;
+use crate::frame::StoredRef;
 use crate::model::{Application, ApplicationKind, Customer, Dispute, Document, GlBalance, Kind, Payment, Record, Remittance};
 use crate::store::{Manifest, PendingSegment, Store, StoreError};
+use hashbrown::{DefaultHashBuilder, HashTable};
 use std::collections::{BTreeSet, HashMap};
+use std::hash::BuildHasher;
 
-/// Current records of one kind by key, and the new versions this call adds.
+/// Current records of one kind, indexed by key without storing key strings (an index entry is
+/// a u32), so a 10-million-row ingest keeps one copy of each record and nothing else.
 pub struct Table<R> {
-    pub current: HashMap<String, R>,
-    pub added: Vec<R>,
+    records: Vec<R>,
+    index: HashTable<u32>,
+    hasher: DefaultHashBuilder,
+    /// Positions added or replaced by this call (may repeat; deduplicated when written).
+    changed: Vec<u32>,
 }
 
 impl<R> Default for Table<R> {
     fn default() -> Self {
-        Table { current: HashMap::new(), added: Vec::new() }
+        Table { records: Vec::new(), index: HashTable::new(), hasher: DefaultHashBuilder::default(), changed: Vec::new() }
     }
 }
 
-/// What happened to one offered record.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Offer {
-    Added,
-    Unchanged,
-    Replaced,
-    /// Same key, other content, and `--replace` not given. Carries a short description of the difference.
-    Conflict(String),
+impl<R: Record> Table<R> {
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// Position of the record with `key`.
+    pub fn find(&self, key: &str) -> Option<u32> {
+        let hash = self.hasher.hash_one(key);
+        self.index.find(hash, |&i| self.records[i as usize].key() == key).copied()
+    }
+
+    pub fn get(&self, key: &str) -> Option<&R> {
+        self.find(key).map(|i| &self.records[i as usize])
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.find(key).is_some()
+    }
+
+    pub fn at(&self, pos: u32) -> &R {
+        &self.records[pos as usize]
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &R> {
+        self.records.iter()
+    }
+
+    /// Adds a record under a new key, or replaces the one at `pos`; returns its position.
+    pub fn put(&mut self, record: R, pos: Option<u32>, from_store: bool) -> u32 {
+        let pos = match pos {
+            Some(p) => {
+                self.records[p as usize] = record;
+                p
+            }
+            None => {
+                let p = u32::try_from(self.records.len()).unwrap_or(u32::MAX);
+                let hash = self.hasher.hash_one(record.key().as_ref());
+                self.records.push(record);
+                let (records, hasher) = (&self.records, &self.hasher);
+                self.index.insert_unique(hash, p, |&i| hasher.hash_one(records[i as usize].key().as_ref()));
+                p
+            }
+        };
+        if !from_store {
+            self.changed.push(pos);
+        }
+        pos
+    }
+
+    fn changed_records(&self) -> Vec<&R> {
+        let mut pos = self.changed.clone();
+        pos.sort_unstable();
+        pos.dedup();
+        pos.into_iter().map(|p| &self.records[p as usize]).collect()
+    }
 }
 
 #[derive(Default)]
@@ -48,6 +105,7 @@ pub struct Book {
 /// Gives generic code the table of a record's kind.
 pub trait InBook: Record {
     fn table(book: &mut Book) -> &mut Table<Self>;
+    fn table_ref(book: &Book) -> &Table<Self>;
 }
 
 macro_rules! in_book {
@@ -55,6 +113,9 @@ macro_rules! in_book {
         impl InBook for $t {
             fn table(book: &mut Book) -> &mut Table<Self> {
                 &mut book.$field
+            }
+            fn table_ref(book: &Book) -> &Table<Self> {
+                &book.$field
             }
         }
     };
@@ -83,9 +144,9 @@ fn needs(kind: Kind) -> &'static [Kind] {
 fn load_into<R: InBook>(book: &mut Book, store: &Store, manifest: &Manifest) -> Result<(), StoreError> {
     let rows = store.load_current::<R>(manifest)?;
     let table = R::table(book);
-    table.current.reserve(rows.len());
+    table.records.reserve(rows.len());
     for r in rows {
-        table.current.insert(r.key(), r);
+        table.put(r, None, true);
     }
     Ok(())
 }
@@ -106,10 +167,11 @@ impl Book {
                 Kind::Gl => load_into::<GlBalance>(&mut book, store, manifest)?,
             }
         }
-        let apps: Vec<Application> = book.applications.current.values().cloned().collect();
-        for a in &apps {
+        let apps = std::mem::take(&mut book.applications);
+        for a in apps.iter() {
             book.count_application(a, 1);
         }
+        book.applications = apps;
         Ok(book)
     }
 
@@ -123,51 +185,30 @@ impl Book {
         }
     }
 
-    /// Offers a record: new key → added; equal → unchanged; different → conflict, or with
-    /// `replace` a new version (the old one stays in the store's history).
-    pub fn offer<R: InBook>(&mut self, record: R, replace: bool) -> Offer {
-        let key = record.key();
-        let table = R::table(self);
-        match table.current.get(&key) {
-            None => {
-                table.added.push(record.clone());
-                table.current.insert(key, record);
-                Offer::Added
-            }
-            Some(old) if *old == record => Offer::Unchanged,
-            Some(old) if !replace => Offer::Conflict(describe_difference(old, &record)),
-            Some(_) => {
-                table.added.push(record.clone());
-                table.current.insert(key, record);
-                Offer::Replaced
-            }
-        }
-    }
-
     /// Segments for everything this call added, stamped with commit `seq`.
     pub fn pending_segments(&self, seq: u64) -> Result<Vec<PendingSegment>, crate::frame::FrameError> {
         let mut out = Vec::new();
-        fn push<R: Record>(out: &mut Vec<PendingSegment>, rows: &[R], seq: u64) -> Result<(), crate::frame::FrameError> {
+        fn push<R: Record>(out: &mut Vec<PendingSegment>, rows: &[&R], seq: u64) -> Result<(), crate::frame::FrameError> {
             if rows.is_empty() {
                 return Ok(());
             }
-            let stored: Vec<Stored<R>> = rows.iter().map(|r| Stored { seq, void: false, record: r.clone() }).collect();
+            let stored: Vec<StoredRef<'_, R>> = rows.iter().map(|r| StoredRef { seq, void: false, record: *r }).collect();
             out.push(PendingSegment::new(&stored)?);
             Ok(())
         }
-        push(&mut out, &self.customers.added, seq)?;
-        push(&mut out, &self.documents.added, seq)?;
-        push(&mut out, &self.payments.added, seq)?;
-        push(&mut out, &self.applications.added, seq)?;
-        push(&mut out, &self.remittances.added, seq)?;
-        push(&mut out, &self.disputes.added, seq)?;
-        push(&mut out, &self.gl.added, seq)?;
+        push(&mut out, &self.customers.changed_records(), seq)?;
+        push(&mut out, &self.documents.changed_records(), seq)?;
+        push(&mut out, &self.payments.changed_records(), seq)?;
+        push(&mut out, &self.applications.changed_records(), seq)?;
+        push(&mut out, &self.remittances.changed_records(), seq)?;
+        push(&mut out, &self.disputes.changed_records(), seq)?;
+        push(&mut out, &self.gl.changed_records(), seq)?;
         Ok(out)
     }
 }
 
 /// "amount 100.00 → 120.00; due_date 2024-01-31 → 2024-02-29" for the columns that differ.
-fn describe_difference<R: Record>(old: &R, new: &R) -> String {
+pub fn describe_difference<R: Record>(old: &R, new: &R) -> String {
     let mut parts = Vec::new();
     for (i, col) in R::KIND.columns().iter().enumerate().filter(|(_, c)| c.canonical) {
         let (a, b) = (crate::model::cell_text(old, i), crate::model::cell_text(new, i));

@@ -94,7 +94,7 @@ pub struct Fields<'a> {
     pub file: &'a str,
     pub line: u64,
     pub header: &'a Header,
-    pub fields: &'a [String],
+    pub fields: &'a csv::StringRecord,
     pub issues: Vec<Issue>,
 }
 
@@ -307,7 +307,7 @@ pub fn application(f: &mut Fields<'_>, ctx: &Ctx<'_>) -> Option<Application> {
         }
     };
     let doc = document_no.as_deref().and_then(|no| {
-        let d = ctx.book.documents.current.get(no);
+        let d = ctx.book.documents.get(no);
         if d.is_none() {
             f.issue("document_no", format!("document '{no}' is not in the workspace; ingest its invoice first (or in the same call)"));
         }
@@ -316,7 +316,7 @@ pub fn application(f: &mut Fields<'_>, ctx: &Ctx<'_>) -> Option<Application> {
     let amount = f.money("amount", doc.map(|d| d.currency), true);
     let payment_id = f.opt_text("payment_id");
     if let Some(p) = payment_id.as_deref() {
-        if !ctx.book.payments.current.contains_key(p) {
+        if !ctx.book.payments.contains_key(p) {
             f.issue("payment_id", format!("payment '{p}' is not in the workspace; ingest it first (or in the same call)"));
         }
     }
@@ -339,7 +339,7 @@ pub fn application(f: &mut Fields<'_>, ctx: &Ctx<'_>) -> Option<Application> {
         f.issue("applied_date", format!("applied {applied_date}, before document '{}' is dated ({})", doc.document_no, doc.doc_date));
     }
     match kind {
-        ApplicationKind::Payment => match ctx.book.payments.current.get(&source) {
+        ApplicationKind::Payment => match ctx.book.payments.get(&source) {
             None => f.issue("source", format!("payment '{source}' is not in the workspace; ingest the payment first (or in the same call)")),
             Some(p) => {
                 if p.currency != doc.currency {
@@ -353,7 +353,7 @@ pub fn application(f: &mut Fields<'_>, ctx: &Ctx<'_>) -> Option<Application> {
                 }
             }
         },
-        ApplicationKind::Credit => match ctx.book.documents.current.get(&source) {
+        ApplicationKind::Credit => match ctx.book.documents.get(&source) {
             Some(c) if c.doc_type == DocType::CreditNote => {
                 if c.currency != doc.currency {
                     f.issue("source", format!("credit note '{source}' is in {} but document '{}' is in {}", c.currency, doc.document_no, doc.currency));
@@ -384,7 +384,7 @@ pub fn remittance(f: &mut Fields<'_>, ctx: &Ctx<'_>) -> Option<Remittance> {
     let payment_id = f.req_text("payment_id");
     let document_no = f.req_text("document_no");
     let payment = payment_id.as_deref().and_then(|id| {
-        let p = ctx.book.payments.current.get(id);
+        let p = ctx.book.payments.get(id);
         if p.is_none() {
             f.issue("payment_id", format!("payment '{id}' is not in the workspace; ingest the payment first (or in the same call)"));
         }
@@ -419,7 +419,7 @@ pub fn dispute(f: &mut Fields<'_>, ctx: &Ctx<'_>) -> Option<Dispute> {
     };
     let resolved_date = f.opt_date("resolved_date");
     let doc = document_no.as_deref().and_then(|no| {
-        let d = ctx.book.documents.current.get(no);
+        let d = ctx.book.documents.get(no);
         if d.is_none() {
             f.issue("document_no", format!("document '{no}' is not in the workspace; ingest its invoice first (or in the same call)"));
         }
@@ -472,6 +472,77 @@ mod tests {
         assert_eq!(k(&["document_no", "reason", "opened_date", "status"]), Ok(Kind::Disputes));
         assert_eq!(k(&["date", "balance", "currency"]), Ok(Kind::Gl));
         assert!(k(&["foo", "bar"]).is_err());
+    }
+
+    use crate::model::{cell_text, Record};
+    use proptest::prelude::*;
+
+    /// Renders `r` as canonical fields and parses them back through the generic profile.
+    fn reparse<R: Record>(r: &R, parse: fn(&mut Fields<'_>, &Ctx<'_>) -> Option<R>) -> (Option<R>, Vec<Issue>) {
+        let cols: Vec<(usize, &str)> =
+            R::KIND.columns().iter().enumerate().filter(|(_, c)| c.canonical).map(|(i, c)| (i, c.name)).collect();
+        let names: Vec<String> = cols.iter().map(|(_, n)| n.to_string()).collect();
+        let values: Vec<String> = cols.iter().map(|(i, _)| cell_text(r, *i)).collect();
+        let header = Header::map(R::KIND, &names, "t.csv").unwrap();
+        let book = Book::default();
+        let values = csv::StringRecord::from(values);
+        let mut f = Fields { file: "t.csv", line: 2, header: &header, fields: &values, issues: Vec::new() };
+        let parsed = parse(&mut f, &Ctx { book: &book, reporting_currency: None });
+        (parsed, f.issues)
+    }
+
+    fn text() -> impl Strategy<Value = String> {
+        // Leading/trailing spaces are trimmed by design, so generate trimmed text.
+        "[A-Za-z0-9äöüÄÖÜßçé€ ,;\"'-]{1,12}".prop_map(|s| s.trim().to_string()).prop_filter("non-empty", |s| !s.is_empty())
+    }
+
+    fn date() -> impl Strategy<Value = NaiveDate> {
+        (0i64..40_000).prop_map(|d| NaiveDate::from_ymd_opt(1990, 1, 1).unwrap() + chrono::Duration::days(d))
+    }
+
+    fn currency() -> impl Strategy<Value = Currency> {
+        prop::sample::select(vec!["EUR", "USD", "JPY", "KWD", "CLF", "GBP"]).prop_map(|c| Currency::parse(c).unwrap())
+    }
+
+    proptest! {
+        #[test]
+        fn documents_round_trip(no in text(), cust in text(), d in date(), due in prop::option::of(date()),
+                                minor in 0i64..1_000_000_000_000, cur in currency(), ty in 0u8..3,
+                                reference in prop::option::of(text()), po in prop::option::of(text())) {
+            let doc_type = [DocType::Invoice, DocType::CreditNote, DocType::DebitNote][ty as usize];
+            let amount = if doc_type == DocType::CreditNote { -minor } else { minor };
+            let doc = Document { document_no: no, customer_id: cust, doc_date: d, amount, currency: cur, doc_type,
+                                 due_date: due, reference, po_number: po };
+            let (back, issues) = reparse(&doc, document);
+            prop_assert!(issues.is_empty(), "{issues:?}");
+            prop_assert_eq!(back, Some(doc));
+        }
+
+        #[test]
+        fn payments_round_trip(id in text(), d in date(), minor in prop::num::i64::ANY.prop_filter("nonzero", |m| *m != 0 && *m != i64::MIN),
+                               cur in currency(), cust in prop::option::of(text()), payer in prop::option::of(text()),
+                               reference in prop::option::of(text()), acct in prop::option::of(text())) {
+            let p = Payment { payment_id: id, payment_date: d, amount: minor, currency: cur, customer_id: cust,
+                              payer_name: payer, reference, bank_account: acct };
+            let (back, issues) = reparse(&p, payment);
+            prop_assert!(issues.is_empty(), "{issues:?}");
+            prop_assert_eq!(back, Some(p));
+        }
+
+        #[test]
+        fn gl_and_customers_round_trip(d in date(), minor in -1_000_000_000i64..1_000_000_000, cur in currency(),
+                                       acct in prop::option::of(text()), id in text(), name in text(),
+                                       limit in prop::option::of(0i64..100_000_000)) {
+            let g = GlBalance { date: d, balance: minor, currency: cur, account: acct };
+            let (back, issues) = reparse(&g, gl);
+            prop_assert!(issues.is_empty(), "{issues:?}");
+            prop_assert_eq!(back, Some(g));
+            let c = Customer { customer_id: id, name, email: None, credit_limit: limit.map(|l| money::format_minor(l, cur)),
+                               currency: Some(cur), payment_terms: Some("NET30".into()), parent_id: None, address: None };
+            let (back, issues) = reparse(&c, customer);
+            prop_assert!(issues.is_empty(), "{issues:?}");
+            prop_assert_eq!(back, Some(c));
+        }
     }
 
     #[test]

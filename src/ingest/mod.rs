@@ -15,7 +15,7 @@ use crate::progress;
 use crate::store::{self, FileAudit};
 use crate::workspace::Workspace;
 use anyhow::Context;
-use book::{Book, InBook, Offer};
+use book::{Book, InBook};
 use canonical::{Ctx, Fields, Header};
 use source::CsvSource;
 use std::collections::{BTreeSet, HashMap};
@@ -224,12 +224,20 @@ fn process<R: InBook + Admit>(
         }
     };
     let width = header_names.len();
-    let mut seen: HashMap<String, u64> = HashMap::new();
-    let mut scratch = csv::ByteRecord::new();
+    // Per file: position of each accepted key → its row, for duplicate detection; keys of
+    // rejected rows are kept by name (there are few) so a later duplicate is still caught.
+    let mut seen: hashbrown::HashMap<u32, u64> = hashbrown::HashMap::new();
+    let mut seen_rejected: HashMap<String, u64> = HashMap::new();
+    let mut rec = csv::StringRecord::new();
     let mut n: u64 = 0;
+    let reject = |rec: &csv::StringRecord, line: u64, issues: Vec<Issue>| Reject {
+        line,
+        fields: rec.iter().map(str::to_string).collect(),
+        issues,
+    };
     loop {
-        let row = match source.next_row(&mut scratch) {
-            Ok(Some(row)) => row,
+        let line = match source.next_row(&mut rec) {
+            Ok(Some(line)) => line,
             Ok(None) => break,
             Err(issue) => {
                 // A row the CSV layer can't read ends this file: later positions are unreliable.
@@ -241,15 +249,15 @@ fn process<R: InBook + Admit>(
         if let (Some(b), true) = (bar, n % 65_536 == 0) {
             b.set_position(source.bytes_read.get());
         }
-        let mut fields = Fields { file: &display, line: row.line, header: &header, fields: &row.fields, issues: Vec::new() };
-        let extra_filled = row.fields.iter().skip(width).any(|f| !f.trim().is_empty());
-        if row.fields.len() < width || extra_filled {
+        let mut fields = Fields { file: &display, line, header: &header, fields: &rec, issues: Vec::new() };
+        let extra_filled = rec.iter().skip(width).any(|f| !f.trim().is_empty());
+        if rec.len() < width || extra_filled {
             let message = format!(
                 "row has {} fields but the header has {}; a value containing the delimiter must be quoted",
-                row.fields.len(),
+                rec.len(),
                 width
             );
-            fields.issues.push(Issue::new(&display, Some(row.line), None, message));
+            fields.issues.push(Issue::new(&display, Some(line), None, message));
         }
         let parsed = if fields.issues.is_empty() {
             let ctx = Ctx { book, reporting_currency };
@@ -261,62 +269,66 @@ fn process<R: InBook + Admit>(
         let record = match parsed {
             Some(r) if row_issues.is_empty() => r,
             _ => {
-                out.rejects.push(Reject { line: row.line, fields: row.fields, issues: row_issues });
+                out.rejects.push(reject(&rec, line, row_issues));
                 continue;
             }
         };
         let key = record.key();
-        if let Some(first) = seen.get(&key) {
+        let table = R::table_ref(book);
+        let pos = table.find(&key);
+        let first = pos.and_then(|p| seen.get(&p).copied()).or_else(|| seen_rejected.get(key.as_ref()).copied());
+        if let Some(first) = first {
             let message = format!(
                 "duplicate {} key {} (also on row {first}); each record may appear once per file",
                 R::KIND,
                 R::KIND.key_columns().join("+")
             );
-            row_issues.push(Issue::new(&display, Some(row.line), Some(R::KIND.key_columns()[0]), message));
-        } else {
-            seen.insert(key.clone(), row.line);
+            row_issues.push(Issue::new(&display, Some(line), Some(R::KIND.key_columns()[0]), message));
         }
-        let previous = R::table(book).current.get(&key).cloned();
-        if row_issues.is_empty() && previous.as_ref() != Some(&record) {
-            if let Some((column, message)) = record.admit(previous.as_ref(), book) {
-                row_issues.push(Issue::new(&display, Some(row.line), Some(column), message));
+        let previous = pos.map(|p| table.at(p));
+        let unchanged = previous == Some(&record);
+        if row_issues.is_empty() && !unchanged {
+            if let Some(prev) = previous.filter(|p| !plan.replace && !R::updates_in_place(Some(*p), &record)) {
+                let message = format!(
+                    "{} '{}' is already in the workspace with different content ({}); pass --replace to supersede it (the old version is kept in history)",
+                    R::KIND,
+                    key.replace('\u{1f}', " / "),
+                    book::describe_difference(prev, &record)
+                );
+                row_issues.push(Issue::new(&display, Some(line), Some(R::KIND.key_columns()[0]), message));
+            } else if let Some((column, message)) = record.admit(previous, book) {
+                row_issues.push(Issue::new(&display, Some(line), Some(column), message));
             }
         }
         if !row_issues.is_empty() {
-            out.rejects.push(Reject { line: row.line, fields: row.fields, issues: row_issues });
+            seen_rejected.entry(key.into_owned()).or_insert(line);
+            out.rejects.push(reject(&rec, line, row_issues));
             continue;
         }
+        drop(key);
         if let Some(customer) = record.customer_ref() {
-            if !book.customers.current.contains_key(customer) {
+            if !book.customers.contains_key(customer) {
                 out.unknown_customers += 1;
                 if out.unknown_customer_example.is_empty() {
                     out.unknown_customer_example = customer.to_string();
                 }
             }
         }
-        match book.offer(record.clone(), plan.replace || R::updates_in_place(previous.as_ref(), &record)) {
-            Offer::Added => {
-                out.added += 1;
-                record.accepted(previous.as_ref(), book);
+        if unchanged {
+            out.unchanged += 1;
+            if let Some(p) = pos {
+                seen.insert(p, line);
             }
-            Offer::Replaced => {
-                out.replaced += 1;
-                record.accepted(previous.as_ref(), book);
-            }
-            Offer::Unchanged => out.unchanged += 1,
-            Offer::Conflict(diff) => {
-                let message = format!(
-                    "{} '{}' is already in the workspace with different content ({diff}); pass --replace to supersede it (the old version is kept in history)",
-                    R::KIND,
-                    key.replace('\u{1f}', " / ")
-                );
-                out.rejects.push(Reject {
-                    line: row.line,
-                    fields: row.fields,
-                    issues: vec![Issue::new(&display, Some(row.line), Some(R::KIND.key_columns()[0]), message)],
-                });
-            }
+            continue;
         }
+        record.accepted(pos, book);
+        if pos.is_some() {
+            out.replaced += 1;
+        } else {
+            out.added += 1;
+        }
+        let p = R::table(book).put(record, pos, false);
+        seen.insert(p, line);
     }
     out.sha256 = source.finish().map_err(|i| ArxError::input(vec![i]))?;
     Ok(out)
@@ -329,7 +341,8 @@ pub trait Admit: Sized {
     fn admit(&self, _previous: Option<&Self>, _book: &Book) -> Option<(&'static str, String)> {
         None
     }
-    fn accepted(&self, _previous: Option<&Self>, _book: &mut Book) {}
+    /// Called just before the record is stored at `pos` (replacing what is there) or added.
+    fn accepted(&self, _pos: Option<u32>, _book: &mut Book) {}
     /// The customer this record names, for the unknown-customer note.
     fn customer_ref(&self) -> Option<&str> {
         None
@@ -413,7 +426,7 @@ impl Admit for Application {
     fn admit(&self, previous: Option<&Self>, book: &Book) -> Option<(&'static str, String)> {
         let prev = |f: &dyn Fn(&Application) -> bool| previous.filter(|p| f(p)).map(|p| p.amount).unwrap_or(0);
         let fmt = |m: i64| money::format_minor(m, self.currency);
-        let doc = book.documents.current.get(&self.document_no)?;
+        let doc = book.documents.get(&self.document_no)?;
         let to_doc = book.applied_to.get(&self.document_no).copied().unwrap_or(0) - prev(&|_| true) + self.amount;
         if !fits(to_doc, doc.amount) {
             return Some((
@@ -429,7 +442,7 @@ impl Admit for Application {
         }
         match self.kind {
             ApplicationKind::Payment => {
-                let p = book.payments.current.get(&self.source)?;
+                let p = book.payments.get(&self.source)?;
                 let from = book.applied_from_payment.get(&self.source).copied().unwrap_or(0)
                     - prev(&|a| a.kind == ApplicationKind::Payment)
                     + self.amount;
@@ -447,7 +460,7 @@ impl Admit for Application {
                 })
             }
             ApplicationKind::Credit => {
-                let c = book.documents.current.get(&self.source)?;
+                let c = book.documents.get(&self.source)?;
                 let from = book.applied_from_credit.get(&self.source).copied().unwrap_or(0)
                     - prev(&|a| a.kind == ApplicationKind::Credit)
                     + self.amount;
@@ -467,9 +480,10 @@ impl Admit for Application {
             _ => None,
         }
     }
-    fn accepted(&self, previous: Option<&Self>, book: &mut Book) {
-        if let Some(p) = previous {
-            book.count_application(p, -1);
+    fn accepted(&self, pos: Option<u32>, book: &mut Book) {
+        if let Some(p) = pos {
+            let previous = book.applications.at(p).clone();
+            book.count_application(&previous, -1);
         }
         book.count_application(self, 1);
     }

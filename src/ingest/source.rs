@@ -35,12 +35,6 @@ pub struct CsvSource {
     pub bytes_read: Rc<Cell<u64>>,
 }
 
-/// One data record with the line it starts on.
-pub struct Row {
-    pub line: u64,
-    pub fields: Vec<String>,
-}
-
 impl CsvSource {
     pub fn open(path: &Path, display: &str) -> Result<CsvSource, Issue> {
         let file = File::open(path).map_err(|e| Issue::new(display, None, None, format!("cannot read the file: {e}")))?;
@@ -72,31 +66,26 @@ impl CsvSource {
         Ok(CsvSource { display: display.to_string(), size, header, reader, hasher, bytes_read: count })
     }
 
-    /// Next data record; blank lines are skipped. Text must be UTF-8.
-    pub fn next_row(&mut self, scratch: &mut csv::ByteRecord) -> Result<Option<Row>, Issue> {
+    /// Reads the next data record into `rec` and returns the line it starts on; blank lines
+    /// (and rows of only empty fields) are skipped. Text must be UTF-8.
+    pub fn next_row(&mut self, rec: &mut csv::StringRecord) -> Result<Option<u64>, Issue> {
         loop {
-            let got = self.reader.read_byte_record(scratch).map_err(|e| {
-                let line = e.position().map(|p| p.line());
-                Issue::new(&self.display, line, None, format!("cannot read this row as CSV: {e}"))
-            })?;
-            if !got {
-                return Ok(None);
-            }
-            let line = scratch.position().map(|p| p.line()).unwrap_or(0);
-            if scratch.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
-                continue;
-            }
-            let mut fields = Vec::with_capacity(scratch.len());
-            for (i, f) in scratch.iter().enumerate() {
-                match std::str::from_utf8(f) {
-                    Ok(t) => fields.push(t.to_string()),
-                    Err(_) => {
-                        let col = self.header.get(i).cloned().unwrap_or_else(|| format!("column {}", i + 1));
-                        return Err(Issue::new(&self.display, Some(line), Some(&col), not_utf8()));
+            match self.reader.read_record(rec) {
+                Ok(false) => return Ok(None),
+                Ok(true) => {}
+                Err(e) => {
+                    let line = e.position().map(|p| p.line());
+                    if let csv::ErrorKind::Utf8 { err, .. } = e.kind() {
+                        let col = self.header.get(err.field()).cloned().unwrap_or_else(|| format!("column {}", err.field() + 1));
+                        return Err(Issue::new(&self.display, line, Some(&col), not_utf8()));
                     }
+                    return Err(Issue::new(&self.display, line, None, format!("cannot read this row as CSV: {e}")));
                 }
             }
-            return Ok(Some(Row { line, fields }));
+            if rec.iter().all(|f| f.trim().is_empty()) {
+                continue;
+            }
+            return Ok(Some(rec.position().map(|p| p.line()).unwrap_or(0)));
         }
     }
 
