@@ -6,6 +6,7 @@ pub mod cmd;
 pub mod error;
 pub mod frame;
 pub mod ingest;
+pub mod ledger;
 pub mod model;
 pub mod money;
 pub mod output;

@@ -278,7 +278,7 @@ mod tests {
         }
 
         #[test]
-        fn sums_of_parsed_amounts_never_lose_a_cent(cents in prop::collection::vec(-10_000_000_00i64..10_000_000_00, 0..200)) {
+        fn sums_of_parsed_amounts_never_lose_a_cent(cents in prop::collection::vec(-1_000_000_000i64..1_000_000_000, 0..200)) {
             let eur = c("EUR");
             let texts: Vec<String> = cents.iter().map(|m| format_minor(*m, eur)).collect();
             let minor_sum: i64 = texts.iter().map(|t| parse_minor(t, eur).unwrap()).sum();

@@ -58,6 +58,9 @@ pub struct Segment {
     pub kind: Kind,
     pub file: String,
     pub rows: u64,
+    /// Rows that supersede a version in an earlier segment (0: readers may skip de-duplication).
+    #[serde(default)]
+    pub supersedes: u64,
     pub bytes: u64,
     pub sha256: String,
 }
@@ -173,19 +176,51 @@ impl Store {
         write_atomic(&self.dir.join(MANIFEST), text.as_bytes())
     }
 
+    /// Reads one segment's bytes, checking size and SHA-256 against the manifest.
+    fn read_verified(&self, seg: &Segment) -> Result<Vec<u8>, StoreError> {
+        let path = self.dir.join(&seg.file);
+        let bytes = fs::read(&path).map_err(io(&path))?;
+        let corrupt = |detail: String| StoreError::Corrupt { path: path.clone(), detail };
+        if bytes.len() as u64 != seg.bytes {
+            return Err(corrupt(format!("segment is {} bytes, the manifest says {}", bytes.len(), seg.bytes)));
+        }
+        if sha256_hex(&bytes) != seg.sha256 {
+            return Err(corrupt("segment checksum does not match the manifest".into()));
+        }
+        Ok(bytes)
+    }
+
+    /// The segments of `kind` as frames of just `columns` (plus bookkeeping), oldest first, and
+    /// whether any row supersedes an earlier version (so readers must keep the latest per key).
+    pub fn read_frames(
+        &self,
+        manifest: &Manifest,
+        kind: Kind,
+        columns: &[&str],
+    ) -> Result<(Vec<polars::prelude::DataFrame>, bool), StoreError> {
+        let mut frames = Vec::new();
+        let mut supersedes = false;
+        for seg in manifest.commits.iter().flat_map(|c| &c.segments).filter(|s| s.kind == kind) {
+            let bytes = self.read_verified(seg)?;
+            let mut cols: Vec<&str> = columns.to_vec();
+            cols.extend([frame::SEQ_COL, frame::VOID_COL]);
+            let df = frame::read_parquet_columns(bytes, &cols).map_err(|e| StoreError::Corrupt {
+                path: self.dir.join(&seg.file),
+                detail: e.to_string(),
+            })?;
+            supersedes |= seg.supersedes > 0 || frame::any_void(&df);
+            frames.push(df);
+        }
+        Ok((frames, supersedes))
+    }
+
     /// Every stored version of every record of `R`'s kind, oldest commit first, checksums verified.
     pub fn load_all<R: Record>(&self, manifest: &Manifest) -> Result<Vec<Stored<R>>, StoreError> {
         let mut out = Vec::new();
         for seg in manifest.commits.iter().flat_map(|c| &c.segments).filter(|s| s.kind == R::KIND) {
             let path = self.dir.join(&seg.file);
-            let bytes = fs::read(&path).map_err(io(&path))?;
             let corrupt = |detail: String| StoreError::Corrupt { path: path.clone(), detail };
-            if bytes.len() as u64 != seg.bytes {
-                return Err(corrupt(format!("segment is {} bytes, the manifest says {}", bytes.len(), seg.bytes)));
-            }
-            if sha256_hex(&bytes) != seg.sha256 {
-                return Err(corrupt("segment checksum does not match the manifest".into()));
-            }
+            let bytes = self.read_verified(seg)?;
             let df = frame::read_parquet(bytes).map_err(|e| corrupt(e.to_string()))?;
             let rows: Vec<Stored<R>> = frame::from_frame(&df).map_err(|e| corrupt(e.to_string()))?;
             if rows.len() as u64 != seg.rows {
@@ -224,6 +259,7 @@ impl Store {
                 kind: seg.kind,
                 file: rel,
                 rows: seg.rows,
+                supersedes: seg.supersedes,
                 bytes: seg.bytes.len() as u64,
                 sha256: sha256_hex(&seg.bytes),
             });
@@ -269,6 +305,7 @@ impl Store {
 pub struct PendingSegment {
     pub kind: Kind,
     pub rows: u64,
+    pub supersedes: u64,
     pub bytes: Vec<u8>,
 }
 
@@ -277,7 +314,7 @@ impl PendingSegment {
         let mut df = frame::to_frame(rows, true)?;
         let mut bytes = Vec::new();
         frame::write_parquet(&mut df, &mut bytes)?;
-        Ok(PendingSegment { kind: R::KIND, rows: rows.len() as u64, bytes })
+        Ok(PendingSegment { kind: R::KIND, rows: rows.len() as u64, supersedes: 0, bytes })
     }
 }
 

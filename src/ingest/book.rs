@@ -17,11 +17,19 @@ pub struct Table<R> {
     hasher: DefaultHashBuilder,
     /// Positions added or replaced by this call (may repeat; deduplicated when written).
     changed: Vec<u32>,
+    /// Records `[..stored]` came from the store.
+    stored: usize,
 }
 
 impl<R> Default for Table<R> {
     fn default() -> Self {
-        Table { records: Vec::new(), index: HashTable::new(), hasher: DefaultHashBuilder::default(), changed: Vec::new() }
+        Table {
+            records: Vec::new(),
+            index: HashTable::new(),
+            hasher: DefaultHashBuilder::default(),
+            changed: Vec::new(),
+            stored: 0,
+        }
     }
 }
 
@@ -78,11 +86,13 @@ impl<R: Record> Table<R> {
         pos
     }
 
-    fn changed_records(&self) -> Vec<&R> {
+    /// The records this call added or replaced, and how many of them supersede stored ones.
+    fn changed_records(&self) -> (Vec<&R>, u64) {
         let mut pos = self.changed.clone();
         pos.sort_unstable();
         pos.dedup();
-        pos.into_iter().map(|p| &self.records[p as usize]).collect()
+        let supersedes = pos.iter().filter(|p| (**p as usize) < self.stored).count() as u64;
+        (pos.into_iter().map(|p| &self.records[p as usize]).collect(), supersedes)
     }
 }
 
@@ -148,6 +158,7 @@ fn load_into<R: InBook>(book: &mut Book, store: &Store, manifest: &Manifest) -> 
     for r in rows {
         table.put(r, None, true);
     }
+    table.stored = table.records.len();
     Ok(())
 }
 
@@ -188,21 +199,27 @@ impl Book {
     /// Segments for everything this call added, stamped with commit `seq`.
     pub fn pending_segments(&self, seq: u64) -> Result<Vec<PendingSegment>, crate::frame::FrameError> {
         let mut out = Vec::new();
-        fn push<R: Record>(out: &mut Vec<PendingSegment>, rows: &[&R], seq: u64) -> Result<(), crate::frame::FrameError> {
+        fn push<R: Record>(
+            out: &mut Vec<PendingSegment>,
+            (rows, supersedes): (Vec<&R>, u64),
+            seq: u64,
+        ) -> Result<(), crate::frame::FrameError> {
             if rows.is_empty() {
                 return Ok(());
             }
             let stored: Vec<StoredRef<'_, R>> = rows.iter().map(|r| StoredRef { seq, void: false, record: *r }).collect();
-            out.push(PendingSegment::new(&stored)?);
+            let mut seg = PendingSegment::new(&stored)?;
+            seg.supersedes = supersedes;
+            out.push(seg);
             Ok(())
         }
-        push(&mut out, &self.customers.changed_records(), seq)?;
-        push(&mut out, &self.documents.changed_records(), seq)?;
-        push(&mut out, &self.payments.changed_records(), seq)?;
-        push(&mut out, &self.applications.changed_records(), seq)?;
-        push(&mut out, &self.remittances.changed_records(), seq)?;
-        push(&mut out, &self.disputes.changed_records(), seq)?;
-        push(&mut out, &self.gl.changed_records(), seq)?;
+        push(&mut out, self.customers.changed_records(), seq)?;
+        push(&mut out, self.documents.changed_records(), seq)?;
+        push(&mut out, self.payments.changed_records(), seq)?;
+        push(&mut out, self.applications.changed_records(), seq)?;
+        push(&mut out, self.remittances.changed_records(), seq)?;
+        push(&mut out, self.disputes.changed_records(), seq)?;
+        push(&mut out, self.gl.changed_records(), seq)?;
         Ok(out)
     }
 }

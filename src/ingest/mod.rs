@@ -17,7 +17,7 @@ use crate::workspace::Workspace;
 use anyhow::Context;
 use book::{Book, InBook};
 use canonical::{Ctx, Fields, Header};
-use source::CsvSource;
+use source::{CsvSource, RowRead};
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -60,19 +60,25 @@ fn say(quiet: bool, msg: impl AsRef<str>) {
     }
 }
 
-pub fn run(ws: &Workspace, plan: &IngestPlan) -> Result<IngestReport> {
-    if plan.profile != "generic" {
+fn check_profile(profile: &str) -> Result<()> {
+    if profile != "generic" {
         return Err(ArxError::Usage(format!(
-            "profile '{}' is not available in this version of arx; use --profile generic (canonical CSV, see CONTRACT in the README)",
-            plan.profile
+            "profile '{profile}' is not available in this version of arx; use --profile generic (canonical CSV, see the README)"
         )));
     }
-    // Open every file and decide its kind first: a file we can't read fails the whole call.
+    Ok(())
+}
+
+/// Opens every file and decides its kind, in dependency order. A file that can't be read or
+/// recognised fails the whole call before anything is parsed.
+fn open_files(plan: &IngestPlan) -> Result<Vec<FileRun>> {
     let mut issues = Vec::new();
     let mut runs = Vec::new();
     for path in &plan.files {
         let display = path.display().to_string();
-        let source = match CsvSource::open(path, &display) {
+        // A file that can't be opened at all is an I/O error (exit 1); one that opens but has
+        // no readable header is bad input (exit 3).
+        let source = match CsvSource::open(path, &display).with_context(|| format!("{display}: cannot read the file"))? {
             Ok(s) => s,
             Err(issue) => {
                 issues.push(issue);
@@ -98,6 +104,85 @@ pub fn run(ws: &Workspace, plan: &IngestPlan) -> Result<IngestReport> {
         return Err(ArxError::input(issues));
     }
     runs.sort_by_key(|r| r.kind);
+    Ok(runs)
+}
+
+fn process_file(
+    source: CsvSource,
+    kind: Kind,
+    book: &mut Book,
+    plan: &IngestPlan,
+    reporting_currency: Option<money::Currency>,
+) -> Result<Outcome> {
+    let bar = progress::bytes_bar(plan.progress, source.size, &source.display);
+    let b = bar.as_ref();
+    let outcome = match kind {
+        Kind::Customers => process::<Customer>(source, book, plan, reporting_currency, canonical::customer, b),
+        Kind::Invoices => process::<Document>(source, book, plan, reporting_currency, canonical::document, b),
+        Kind::Payments => process::<Payment>(source, book, plan, reporting_currency, canonical::payment, b),
+        Kind::Applications => process::<Application>(source, book, plan, reporting_currency, canonical::application, b),
+        Kind::Remittances => process::<Remittance>(source, book, plan, reporting_currency, canonical::remittance, b),
+        Kind::Disputes => process::<Dispute>(source, book, plan, reporting_currency, canonical::dispute, b),
+        Kind::Gl => process::<GlBalance>(source, book, plan, reporting_currency, canonical::gl, b),
+    };
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    outcome
+}
+
+/// Reads export files straight into an in-memory book, validated exactly as `ingest` would,
+/// for reports run with `--input` (no workspace, nothing written). Any problem is an input error.
+pub fn read_detached(
+    files: &[PathBuf],
+    profile: &str,
+    reporting_currency: Option<money::Currency>,
+    quiet: bool,
+    progress: bool,
+) -> Result<(Book, Vec<FileAudit>)> {
+    let plan = IngestPlan {
+        files: files.to_vec(),
+        kind: None,
+        profile: profile.to_string(),
+        dry_run: true,
+        skip_invalid: false,
+        replace: false,
+        rejects: None,
+        quiet,
+        progress,
+    };
+    check_profile(profile)?;
+    let mut book = Book::default();
+    let mut issues = Vec::new();
+    let mut audits = Vec::new();
+    for FileRun { source, kind, path } in open_files(&plan)? {
+        let size = source.size;
+        let outcome = process_file(source, kind, &mut book, &plan, reporting_currency)?;
+        issues.extend(outcome.rejects.iter().flat_map(|r| r.issues.iter().cloned()));
+        let abs = std::fs::canonicalize(&path).unwrap_or(path);
+        audits.push(FileAudit {
+            path: abs.display().to_string(),
+            sha256: outcome.sha256,
+            size,
+            kind,
+            profile: profile.to_string(),
+            added: outcome.added,
+            unchanged: outcome.unchanged,
+            replaced: outcome.replaced,
+            rejected: outcome.rejects.len() as u64,
+            rejects_file: None,
+        });
+    }
+    if !issues.is_empty() {
+        return Err(ArxError::input(issues));
+    }
+    Ok((book, audits))
+}
+
+pub fn run(ws: &Workspace, plan: &IngestPlan) -> Result<IngestReport> {
+    check_profile(&plan.profile)?;
+    let runs = open_files(plan)?;
+    let mut issues = Vec::new();
 
     let store = ws.store()?;
     // Writers hold the lock from reading the state to committing, so concurrent ingests serialise.
@@ -113,20 +198,7 @@ pub fn run(ws: &Workspace, plan: &IngestPlan) -> Result<IngestReport> {
         let FileRun { source, kind, path } = run;
         let display = source.display.clone();
         let size = source.size;
-        let bar = progress::bytes_bar(plan.progress, size, &display);
-        let outcome = match kind {
-            Kind::Customers => process::<Customer>(source, &mut book, plan, reporting_currency, canonical::customer, bar.as_ref()),
-            Kind::Invoices => process::<Document>(source, &mut book, plan, reporting_currency, canonical::document, bar.as_ref()),
-            Kind::Payments => process::<Payment>(source, &mut book, plan, reporting_currency, canonical::payment, bar.as_ref()),
-            Kind::Applications => process::<Application>(source, &mut book, plan, reporting_currency, canonical::application, bar.as_ref()),
-            Kind::Remittances => process::<Remittance>(source, &mut book, plan, reporting_currency, canonical::remittance, bar.as_ref()),
-            Kind::Disputes => process::<Dispute>(source, &mut book, plan, reporting_currency, canonical::dispute, bar.as_ref()),
-            Kind::Gl => process::<GlBalance>(source, &mut book, plan, reporting_currency, canonical::gl, bar.as_ref()),
-        };
-        if let Some(b) = bar {
-            b.finish_and_clear();
-        }
-        let outcome = outcome?;
+        let outcome = process_file(source, kind, &mut book, plan, reporting_currency)?;
         let file_issues: Vec<Issue> = outcome.rejects.iter().flat_map(|r| r.issues.iter().cloned()).collect();
         issues.extend(file_issues);
         let mut rejects_file = None;
@@ -228,7 +300,7 @@ fn process<R: InBook + Admit>(
     // rejected rows are kept by name (there are few) so a later duplicate is still caught.
     let mut seen: hashbrown::HashMap<u32, u64> = hashbrown::HashMap::new();
     let mut seen_rejected: HashMap<String, u64> = HashMap::new();
-    let mut rec = csv::StringRecord::new();
+    let mut scratch = csv::ByteRecord::new();
     let mut n: u64 = 0;
     let reject = |rec: &csv::StringRecord, line: u64, issues: Vec<Issue>| Reject {
         line,
@@ -236,8 +308,12 @@ fn process<R: InBook + Admit>(
         issues,
     };
     loop {
-        let line = match source.next_row(&mut rec) {
-            Ok(Some(line)) => line,
+        let (line, rec) = match source.next_row(&mut scratch) {
+            Ok(Some(RowRead::Text { line, record })) => (line, record),
+            Ok(Some(RowRead::BadText { issue, fields })) => {
+                out.rejects.push(Reject { line: issue.row.unwrap_or(0), fields, issues: vec![issue] });
+                continue;
+            }
             Ok(None) => break,
             Err(issue) => {
                 // A row the CSV layer can't read ends this file: later positions are unreliable.
@@ -270,6 +346,7 @@ fn process<R: InBook + Admit>(
             Some(r) if row_issues.is_empty() => r,
             _ => {
                 out.rejects.push(reject(&rec, line, row_issues));
+                scratch = rec.into_byte_record();
                 continue;
             }
         };
@@ -303,9 +380,11 @@ fn process<R: InBook + Admit>(
         if !row_issues.is_empty() {
             seen_rejected.entry(key.into_owned()).or_insert(line);
             out.rejects.push(reject(&rec, line, row_issues));
+            scratch = rec.into_byte_record();
             continue;
         }
         drop(key);
+        scratch = rec.into_byte_record();
         if let Some(customer) = record.customer_ref() {
             if !book.customers.contains_key(customer) {
                 out.unknown_customers += 1;
@@ -503,7 +582,8 @@ fn rejects_path(ws: &Workspace, plan: &IngestPlan, input: &Path, kind: Kind) -> 
 }
 
 fn write_rejects(path: &Path, header: &[String], rejects: &[Reject]) -> Result<()> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    // Flexible: a rejected row keeps the fields it had, however many that was.
+    let mut w = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
     let mut head = vec!["row".to_string(), "column".to_string(), "error".to_string()];
     head.extend(header.iter().cloned());
     w.write_record(&head).context("writing rejects")?;

@@ -1,25 +1,113 @@
-//! Reading an input file: bytes → header + records, hashing (SHA-256) and counting as it streams,
-//! so the audit trail records exactly the bytes that were read without holding the file in memory.
+//! Reading an input file: bytes → header + records, hashing (SHA-256) as it streams, so the
+//! audit trail records exactly the bytes that were read without holding the file in memory.
+//!
+//! Row numbers are counted here from the bytes, not taken from the csv crate, whose record
+//! positions lag on CRLF and skipped blank lines: a row is numbered by the physical line its
+//! first character is on (LF, CRLF and lone CR all end a line), as an editor shows it.
 
 use crate::error::Issue;
 use sha2::{Digest, Sha256};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::fs::File;
 use std::io::{self, BufReader, Read};
 use std::path::Path;
 use std::rc::Rc;
 
-/// Wraps a reader, feeding every byte read to SHA-256 and a shared byte counter (for progress).
+/// Line numbers of byte offsets, for offsets that only move forward. Keeps just the bytes
+/// between the parse point and what the csv reader has read ahead.
+#[derive(Default)]
+struct LineTracker {
+    buf: Vec<u8>,
+    /// Index in `buf` of file offset `base`.
+    pos: usize,
+    base: u64,
+    /// 1-based line number at `base`.
+    line: u64,
+    prev_cr: bool,
+}
+
+impl LineTracker {
+    fn new() -> Self {
+        LineTracker { line: 1, ..Default::default() }
+    }
+
+    fn feed(&mut self, bytes: &[u8]) {
+        if self.pos > (1 << 16) && self.pos * 2 > self.buf.len() {
+            self.buf.drain(..self.pos);
+            self.pos = 0;
+        }
+        self.buf.extend_from_slice(bytes);
+    }
+
+    fn step(&mut self, b: u8) {
+        match b {
+            b'\n' if self.prev_cr => self.prev_cr = false,
+            b'\n' => self.line += 1,
+            b'\r' => {
+                self.line += 1;
+                self.prev_cr = true;
+            }
+            _ => self.prev_cr = false,
+        }
+    }
+
+    /// Moves to file offset `to`, counting line ends on the way.
+    fn advance(&mut self, to: u64) {
+        let n = usize::try_from(to.saturating_sub(self.base)).unwrap_or(usize::MAX).min(self.buf.len() - self.pos);
+        let slice = &self.buf[self.pos..self.pos + n];
+        let mut count = 0;
+        let mut prev_cr = self.prev_cr;
+        let mut last = None;
+        for i in memchr::memchr2_iter(b'\n', b'\r', slice) {
+            let b = slice[i];
+            let after_cr = if i == 0 { prev_cr } else { slice[i - 1] == b'\r' };
+            if b == b'\r' || !after_cr {
+                count += 1;
+            }
+            prev_cr = b == b'\r';
+            last = Some(i);
+        }
+        if n > 0 {
+            self.prev_cr = match last {
+                Some(i) if i == n - 1 => slice[i] == b'\r',
+                _ => false,
+            };
+        }
+        self.line += count;
+        self.pos += n;
+        self.base += n as u64;
+    }
+
+    /// Line of the record whose read started at `offset`: the line of its first character after
+    /// any line ends (blank lines) the reader skipped.
+    fn line_of_record(&mut self, offset: u64) -> u64 {
+        self.advance(offset);
+        while let Some(&b) = self.buf.get(self.pos) {
+            if b != b'\n' && b != b'\r' {
+                break;
+            }
+            self.step(b);
+            self.pos += 1;
+            self.base += 1;
+        }
+        self.line
+    }
+}
+
+/// Wraps a reader, feeding every byte read to SHA-256, a byte counter (for progress) and the
+/// line tracker.
 pub struct HashingReader<R> {
     inner: R,
-    hasher: Rc<std::cell::RefCell<Sha256>>,
+    hasher: Rc<RefCell<Sha256>>,
     count: Rc<Cell<u64>>,
+    lines: Rc<RefCell<LineTracker>>,
 }
 
 impl<R: Read> Read for HashingReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.hasher.borrow_mut().update(&buf[..n]);
+        self.lines.borrow_mut().feed(&buf[..n]);
         self.count.set(self.count.get() + n as u64);
         Ok(n)
     }
@@ -31,61 +119,86 @@ pub struct CsvSource {
     pub size: u64,
     pub header: Vec<String>,
     reader: csv::Reader<HashingReader<BufReader<File>>>,
-    hasher: Rc<std::cell::RefCell<Sha256>>,
+    hasher: Rc<RefCell<Sha256>>,
+    lines: Rc<RefCell<LineTracker>>,
     pub bytes_read: Rc<Cell<u64>>,
 }
 
+/// One record read from the file.
+pub enum RowRead {
+    /// A record of UTF-8 text, starting on `line`.
+    Text { line: u64, record: csv::StringRecord },
+    /// A record with bytes that are not UTF-8: the problem, and the fields as best as they can be shown.
+    BadText { issue: Issue, fields: Vec<String> },
+}
+
 impl CsvSource {
-    pub fn open(path: &Path, display: &str) -> Result<CsvSource, Issue> {
-        let file = File::open(path).map_err(|e| Issue::new(display, None, None, format!("cannot read the file: {e}")))?;
+    pub fn open(path: &Path, display: &str) -> io::Result<Result<CsvSource, Issue>> {
+        let file = File::open(path)?;
         let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-        let hasher = Rc::new(std::cell::RefCell::new(Sha256::new()));
+        let hasher = Rc::new(RefCell::new(Sha256::new()));
         let count = Rc::new(Cell::new(0));
-        let hashing = HashingReader { inner: BufReader::with_capacity(1 << 20, file), hasher: hasher.clone(), count: count.clone() };
+        let lines = Rc::new(RefCell::new(LineTracker::new()));
+        let hashing = HashingReader {
+            inner: BufReader::with_capacity(1 << 20, file),
+            hasher: hasher.clone(),
+            count: count.clone(),
+            lines: lines.clone(),
+        };
         let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(hashing);
         let mut first = csv::ByteRecord::new();
-        let got = reader
-            .read_byte_record(&mut first)
-            .map_err(|e| Issue::new(display, Some(1), None, format!("cannot read the header row: {e}")))?;
+        let got = match reader.read_byte_record(&mut first) {
+            Ok(got) => got,
+            Err(e) => return Ok(Err(Issue::new(display, Some(1), None, format!("cannot read the header row: {e}")))),
+        };
         if !got {
-            return Err(Issue::new(
+            return Ok(Err(Issue::new(
                 display,
                 None,
                 None,
                 "the file is empty; expected a header row naming the columns (see `arx ingest --help`)",
-            ));
+            )));
         }
         let mut header = Vec::with_capacity(first.len());
         for (i, field) in first.iter().enumerate() {
-            let text = std::str::from_utf8(field).map_err(|_| {
-                Issue::new(display, Some(1), Some(&format!("column {}", i + 1)), not_utf8())
-            })?;
+            let Ok(text) = std::str::from_utf8(field) else {
+                return Ok(Err(Issue::new(display, Some(1), Some(&format!("column {}", i + 1)), not_utf8())));
+            };
             let text = if i == 0 { text.trim_start_matches('\u{feff}') } else { text };
             header.push(text.trim().to_string());
         }
-        Ok(CsvSource { display: display.to_string(), size, header, reader, hasher, bytes_read: count })
+        Ok(Ok(CsvSource { display: display.to_string(), size, header, reader, hasher, lines, bytes_read: count }))
     }
 
-    /// Reads the next data record into `rec` and returns the line it starts on; blank lines
-    /// (and rows of only empty fields) are skipped. Text must be UTF-8.
-    pub fn next_row(&mut self, rec: &mut csv::StringRecord) -> Result<Option<u64>, Issue> {
+    /// Reads the next record, using `scratch`'s buffers; give the record back with
+    /// `scratch = record.into_byte_record()` to reuse them. Blank lines and rows of only empty
+    /// fields are skipped. An error that leaves the rest of the file unreadable is `Err`.
+    pub fn next_row(&mut self, scratch: &mut csv::ByteRecord) -> Result<Option<RowRead>, Issue> {
         loop {
-            match self.reader.read_record(rec) {
+            match self.reader.read_byte_record(scratch) {
                 Ok(false) => return Ok(None),
                 Ok(true) => {}
                 Err(e) => {
-                    let line = e.position().map(|p| p.line());
-                    if let csv::ErrorKind::Utf8 { err, .. } = e.kind() {
-                        let col = self.header.get(err.field()).cloned().unwrap_or_else(|| format!("column {}", err.field() + 1));
-                        return Err(Issue::new(&self.display, line, Some(&col), not_utf8()));
-                    }
+                    let line = e.position().map(|p| self.lines.borrow_mut().line_of_record(p.byte()));
                     return Err(Issue::new(&self.display, line, None, format!("cannot read this row as CSV: {e}")));
                 }
             }
-            if rec.iter().all(|f| f.trim().is_empty()) {
+            if scratch.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
                 continue;
             }
-            return Ok(Some(rec.position().map(|p| p.line()).unwrap_or(0)));
+            let offset = scratch.position().map(|p| p.byte()).unwrap_or(0);
+            let line = self.lines.borrow_mut().line_of_record(offset);
+            return Ok(Some(match csv::StringRecord::from_byte_record(std::mem::take(scratch)) {
+                Ok(record) => RowRead::Text { line, record },
+                Err(e) => {
+                    let field = e.utf8_error().field();
+                    let bytes = e.into_byte_record();
+                    let fields = bytes.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
+                    *scratch = bytes;
+                    let col = self.header.get(field).cloned().unwrap_or_else(|| format!("column {}", field + 1));
+                    RowRead::BadText { issue: Issue::new(&self.display, Some(line), Some(&col), not_utf8()), fields }
+                }
+            }));
         }
     }
 
@@ -97,11 +210,45 @@ impl CsvSource {
             .read_to_end(&mut rest)
             .map_err(|e| Issue::new(&self.display, None, None, format!("cannot read the file: {e}")))?;
         drop(self.reader);
-        let hasher = Rc::try_unwrap(self.hasher).map(|c| c.into_inner()).unwrap_or_default();
+        let hasher = Rc::try_unwrap(self.hasher).map(RefCell::into_inner).unwrap_or_default();
         Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
     }
 }
 
 fn not_utf8() -> &'static str {
     "text is not valid UTF-8; re-save the file as UTF-8 (Excel: CSV UTF-8)"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines_of(text: &[u8]) -> Vec<u64> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        std::fs::write(&path, text).unwrap();
+        let mut src = CsvSource::open(&path, "t.csv").unwrap().unwrap();
+        let mut scratch = csv::ByteRecord::new();
+        let mut out = Vec::new();
+        while let Some(row) = src.next_row(&mut scratch).unwrap() {
+            match row {
+                RowRead::Text { line, record } => {
+                    out.push(line);
+                    scratch = record.into_byte_record();
+                }
+                RowRead::BadText { issue, .. } => out.push(issue.row.unwrap()),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn rows_are_numbered_by_physical_line() {
+        assert_eq!(lines_of(b"a,b\n1,2\n3,4\n"), [2, 3]);
+        assert_eq!(lines_of(b"a,b\r\n1,2\r\n3,4\r\n"), [2, 3]);
+        assert_eq!(lines_of(b"a,b\r1,2\r3,4\r"), [2, 3]);
+        assert_eq!(lines_of(b"a,b\n\n1,2\n\r\n\n3,4"), [3, 6]);
+        assert_eq!(lines_of(b"a,b\n\"x\ny\",2\n3,4\n"), [2, 4]);
+        assert_eq!(lines_of(b"a,b\r\n\"x\r\ny\",2\r\n\r\n3,\xff\r\n5,6\r\n"), [2, 5, 6]);
+    }
 }

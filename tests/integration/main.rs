@@ -1,1 +1,4 @@
-
+mod common;
+mod ingest_behaviour;
+mod ingest_validation;
+mod crash_safety;
