@@ -11,6 +11,7 @@ Examples:
   arx init ~/ar                          create a workspace
   arx ingest customers.csv invoices.csv payments.csv applications.csv
   arx export invoices --format json      the ledger's invoices, for scripts
+  arx aging --as-of 2024-12-31 -o aging.xlsx
   arx log                                the audit trail of every ingest
   ARX_WORKSPACE=~/ar arx log --format csv";
 
@@ -57,6 +58,9 @@ pub enum Command {
     /// Write the ledger's current records of one kind (canonical columns) to stdout or a file
     #[command(after_help = "Examples:\n  arx export invoices > invoices.csv\n  arx export payments --format json\n  arx export applications --format parquet -o applications.parquet\n  arx export invoices --all-versions       every stored version, with _seq and _void")]
     Export(ExportArgs),
+    /// Aging: open items as of a date in buckets, per customer and currency (csv/json/table or xlsx)
+    #[command(after_help = AGING_EXAMPLES)]
+    Aging(AgingArgs),
     /// The audit trail: every ingest with file, SHA-256, size, kind, profile, row counts, time, version
     #[command(after_help = "Examples:\n  arx log\n  arx log --format json | jq '.[] | select(.rejected > 0)'")]
     Log(LogArgs),
@@ -73,6 +77,66 @@ Examples:
 Files are taken in dependency order (customers, invoices, payments, applications,
 remittances, disputes, gl) and committed together. Problems are reported as
 file:row:column: message; with any problem nothing is written (exit 3).";
+
+const AGING_EXAMPLES: &str = "\
+Examples:
+  arx aging                                   today, buckets and basis from arx.toml
+  arx aging --as-of 2024-12-31 -o aging-2024-12.xlsx
+  arx aging --as-of 2024-12-31 --detail --format csv > open-items.csv
+  arx aging --basis invoice --buckets 15,45 --credits aged
+  arx aging --customer C-1001 --customer C-1003 --currency USD
+  arx aging --input invoices.csv payments.csv applications.csv --as-of 2024-12-31
+
+Rules (CONTRACT.md §3): open amount as of D = amount − applications dated ≤ D; documents and
+payments dated after D don't exist yet. Age = D − due date (or − document date with --basis
+invoice); bucket upper bounds are inclusive. Unapplied cash and open credit notes go to the
+`unapplied` column unless --credits aged. Buckets + unapplied = total on every row.";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum BasisArg {
+    Due,
+    Invoice,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CreditsArg {
+    Column,
+    Aged,
+}
+
+#[derive(Args, Debug)]
+pub struct AgingArgs {
+    /// Report date (default: today)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<String>,
+    /// Age from the due date or the document date (default: arx.toml, else due)
+    #[arg(long, value_enum)]
+    pub basis: Option<BasisArg>,
+    /// Bucket upper bounds in days, 1 to 12 of them (default: arx.toml, else 30,60,90,120)
+    #[arg(long, value_name = "DAYS,...")]
+    pub buckets: Option<String>,
+    /// Where negative items go (default: arx.toml, else column)
+    #[arg(long, value_enum)]
+    pub credits: Option<CreditsArg>,
+    /// Only this customer (repeatable)
+    #[arg(long = "customer", value_name = "ID")]
+    pub customers: Vec<String>,
+    /// Only this currency
+    #[arg(long, value_name = "CUR")]
+    pub currency: Option<String>,
+    /// One row per open item instead of per customer
+    #[arg(long)]
+    pub detail: bool,
+    /// Write a workbook (Summary, Detail, By currency, Parameters) instead of printing
+    #[arg(short = 'o', long = "output", value_name = "FILE.xlsx")]
+    pub output: Option<PathBuf>,
+    /// Work straight from export files instead of the workspace (nothing is stored)
+    #[arg(long = "input", value_name = "FILE", num_args = 1..)]
+    pub inputs: Vec<PathBuf>,
+    /// Profile of the --input files
+    #[arg(long, default_value = "generic")]
+    pub profile: String,
+}
 
 #[derive(Args, Debug)]
 pub struct InitArgs {

@@ -11,6 +11,7 @@ pub mod model;
 pub mod money;
 pub mod output;
 pub mod progress;
+pub mod report;
 pub mod store;
 pub mod workspace;
 
@@ -25,5 +26,6 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Ingest(a) => cmd::ingest::run(&g, a),
         Command::Export(a) => cmd::export::run(&g, a),
         Command::Log(a) => cmd::log::run(&g, a),
+        Command::Aging(a) => cmd::aging::run(&g, a),
     }
 }

@@ -1,5 +1,6 @@
 //! One module per subcommand: glue a validated plan to the layers below and pick the writer.
 
+pub mod aging;
 pub mod export;
 pub mod ingest;
 pub mod init;

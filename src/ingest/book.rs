@@ -240,3 +240,41 @@ pub fn describe_difference<R: Record>(old: &R, new: &R) -> String {
         parts.join("; ")
     }
 }
+
+impl Book {
+    /// The ledger's view of this book (for reports run straight from files with `--input`).
+    pub fn ledger_books(&self) -> crate::ledger::Books<'_> {
+        use crate::ledger::{day, AppRow, Books, DocRow, PayRow};
+        Books {
+            docs: self
+                .documents
+                .iter()
+                .map(|d| DocRow {
+                    no: &d.document_no,
+                    customer: &d.customer_id,
+                    date: day(d.doc_date),
+                    due: day(d.due()),
+                    amount: d.amount,
+                    currency: d.currency,
+                    doc_type: d.doc_type,
+                })
+                .collect(),
+            payments: self
+                .payments
+                .iter()
+                .map(|p| PayRow {
+                    id: &p.payment_id,
+                    customer: p.customer_id.as_deref(),
+                    date: day(p.payment_date),
+                    amount: p.amount,
+                    currency: p.currency,
+                })
+                .collect(),
+            apps: self
+                .applications
+                .iter()
+                .map(|a| AppRow { kind: a.kind, source: &a.source, doc: &a.document_no, date: day(a.applied_date), amount: a.amount })
+                .collect(),
+        }
+    }
+}
