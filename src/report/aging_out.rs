@@ -18,6 +18,9 @@ pub struct Provenance {
     pub generated_at: String,
 }
 
+/// How the workbook names the row of cash whose customer is not known (csv keeps it empty).
+const UNIDENTIFIED: &str = "(unidentified cash)";
+
 fn money(m: i64, c: crate::money::Currency) -> Value {
     Value::Amount(format_minor(m, c))
 }
@@ -155,11 +158,8 @@ pub fn workbook(r: &AgingReport, p: &Provenance) -> Result<Vec<u8>, XlsxError> {
     let mut order: Vec<&super::aging::SummaryRow> = r.rows.iter().collect();
     order.sort_by(|a, b| (a.currency, &a.customer_id).cmp(&(b.currency, &b.customer_id)));
     let mut rows = order.into_iter().map(|row| {
-        let mut v = vec![
-            XCell::Text(row.customer_id.clone()),
-            XCell::Text(row.customer_name.clone()),
-            XCell::Text(row.currency.to_string()),
-        ];
+        let name = if row.customer_id.is_empty() { UNIDENTIFIED.to_string() } else { row.customer_name.clone() };
+        let mut v = vec![XCell::Text(row.customer_id.clone()), XCell::Text(name), XCell::Text(row.currency.to_string())];
         v.extend(row.buckets.iter().map(|b| XCell::Money(*b, row.currency)));
         v.push(XCell::Money(row.unapplied, row.currency));
         v.push(XCell::Money(row.total, row.currency));
@@ -202,7 +202,7 @@ pub fn workbook(r: &AgingReport, p: &Provenance) -> Result<Vec<u8>, XlsxError> {
     let mut rows = r.detail.iter().map(|d| {
         vec![
             XCell::Text(d.customer_id.clone()),
-            XCell::Text(d.customer_name.clone()),
+            XCell::Text(if d.customer_id.is_empty() { UNIDENTIFIED.to_string() } else { d.customer_name.clone() }),
             XCell::Text(d.document_no.clone()),
             XCell::Text(d.doc_type.to_string()),
             XCell::Date(d.doc_date),
@@ -242,18 +242,19 @@ pub fn workbook(r: &AgingReport, p: &Provenance) -> Result<Vec<u8>, XlsxError> {
     let header_row = 3u32;
     let first_bucket_col = 2u16;
     let last_bucket_col = first_bucket_col + r.labels.len() as u16 - 1;
-    let series: Vec<(String, u32)> =
-        r.by_currency.iter().enumerate().map(|(i, t)| (t.currency.to_string(), header_row + 1 + i as u32)).collect();
-    if !series.is_empty() {
+    // One chart per currency: amounts in different currencies don't share an axis.
+    for (i, t) in r.by_currency.iter().enumerate() {
+        let row = header_row + 1 + i as u32;
         let chart = xlsx::column_chart(
             "By currency",
-            "Balance by bucket",
+            &format!("Balance by bucket — {}", t.currency),
             (header_row, first_bucket_col, last_bucket_col),
-            &series,
-            "Open balance",
+            &[(t.currency.to_string(), row)],
+            t.currency.code(),
         );
         let ws = wb.worksheet_from_name("By currency")?;
-        ws.insert_chart(header_row + 3 + series.len() as u32, 0, &chart)?;
+        let top = header_row + 3 + r.by_currency.len() as u32 + (i as u32 / 2) * 20;
+        ws.insert_chart(top, (i as u16 % 2) * 8, &chart)?;
     }
 
     let mut pairs = vec![
@@ -282,16 +283,16 @@ pub fn workbook(r: &AgingReport, p: &Provenance) -> Result<Vec<u8>, XlsxError> {
         .iter()
         .map(|(path, kind, profile, sha, size, at)| {
             vec![
-                XCell::Text(path.clone()),
                 XCell::Text(kind.clone()),
-                XCell::Text(profile.clone()),
+                XCell::Text(path.clone()),
                 XCell::Text(sha.clone()),
                 XCell::Int(*size as i64),
                 XCell::Text(at.clone()),
+                XCell::Text(profile.clone()),
             ]
         })
         .collect();
-    xlsx::write_parameters(&mut wb, &mut st, &pairs, &["File", "Kind", "Profile", "SHA-256", "Bytes", "Loaded at"], &table)?;
+    xlsx::write_parameters(&mut wb, &mut st, &pairs, &["Kind", "File", "SHA-256", "Bytes", "Loaded at", "Profile"], &table)?;
 
     wb.set_properties(&xlsx::properties(
         &format!("AR aging as of {}", r.params.as_of),

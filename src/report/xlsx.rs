@@ -113,7 +113,7 @@ impl Widths {
 
     pub fn apply(&self, ws: &mut Worksheet) -> Result<(), XlsxError> {
         for (i, w) in self.0.iter().enumerate() {
-            ws.set_column_width(i as u16, (*w as f64 + 2.0).max(8.0))?;
+            ws.set_column_width(i as u16, (*w as f64 + 3.0).max(8.0))?;
         }
         Ok(())
     }
@@ -188,7 +188,7 @@ pub fn write_table(wb: &mut Workbook, st: &mut Styles, table: SheetTable<'_>) ->
         let mut widths = Widths::new(&header);
         let numeric: Vec<bool> = rows
             .peek()
-            .map(|r| r.iter().map(|c| matches!(c, XCell::Money(..) | XCell::Int(_) | XCell::Percent(_))).collect())
+            .map(|r| r.iter().map(|c| matches!(c, XCell::Money(..) | XCell::Int(_) | XCell::Percent(_) | XCell::Empty)).collect())
             .unwrap_or_default();
         for (c, h) in header.iter().enumerate() {
             let f = if numeric.get(c).copied().unwrap_or(false) { &st.header_right } else { &st.header };
@@ -208,6 +208,10 @@ pub fn write_table(wb: &mut Workbook, st: &mut Styles, table: SheetTable<'_>) ->
         let last_data = r.saturating_sub(1).max(header_row);
         ws.autofilter(header_row, 0, last_data, (header.len().max(1) - 1) as u16)?;
         ws.set_freeze_panes(header_row + 1, frozen_cols)?;
+        // Printed: landscape, one page wide, header repeated on every page.
+        ws.set_landscape();
+        ws.set_print_fit_to_pages(1, 0);
+        ws.set_repeat_rows(header_row, header_row)?;
         let more = rows.peek().is_some();
         if !more && !totals.is_empty() {
             r += 1;
@@ -272,6 +276,8 @@ pub fn write_parameters(
         ws.set_column_width(c as u16, (*w as f64) + 2.0)?;
     }
     ws.set_freeze_panes(1, 0)?;
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
     Ok(())
 }
 
@@ -300,6 +306,7 @@ pub fn column_chart(
     }
     chart.title().set_name(title);
     chart.y_axis().set_name(y_title);
-    chart.set_width(720).set_height(360);
+    chart.set_width(560).set_height(300);
+    chart.legend().set_hidden();
     chart
 }
