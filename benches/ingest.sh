@@ -45,7 +45,7 @@ for n in $SIZES; do
     got=$("$ARX" --workspace "$ws/ws" log --format csv | tail -n 1 | cut -d, -f9)
     [ "$got" = "$rows" ] || { echo "arx added $got rows, expected $rows" >&2; exit 1; }
     rm -rf "$ws"
-    d=$(measure python3 -c "import duckdb,sys; n=duckdb.sql(\"SELECT count(*) FROM read_csv('$csv')\").fetchone()[0]; sys.exit(0 if n==$rows else 1)")
+    d=$(measure python3 -c "import duckdb,sys; n=duckdb.sql(\"SELECT count(*) FROM read_csv('$csv')\").fetchall()[0][0]; sys.exit(0 if n==$rows else 1)")
     echo "$n $run $a $d" | tee -a "$results" >&2
   done
 done

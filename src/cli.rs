@@ -50,13 +50,17 @@ pub enum FormatArg {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Create a workspace: DIR/arx.toml (commented settings) and DIR/store/
-    #[command(after_help = "Examples:\n  arx init                       workspace in the current folder\n  arx init ~/ar --name \"ACME GmbH\" --currency EUR")]
+    #[command(
+        after_help = "Examples:\n  arx init                       workspace in the current folder\n  arx init ~/ar --name \"ACME GmbH\" --currency EUR"
+    )]
     Init(InitArgs),
     /// Read ERP export files into the workspace's ledger, all-or-nothing
     #[command(after_help = INGEST_EXAMPLES)]
     Ingest(IngestArgs),
     /// Write the ledger's current records of one kind (canonical columns) to stdout or a file
-    #[command(after_help = "Examples:\n  arx export invoices > invoices.csv\n  arx export payments --format json\n  arx export applications --format parquet -o applications.parquet\n  arx export invoices --all-versions       every stored version, with _seq and _void")]
+    #[command(
+        after_help = "Examples:\n  arx export invoices > invoices.csv\n  arx export payments --format json\n  arx export applications --format parquet -o applications.parquet\n  arx export invoices --all-versions       every stored version, with _seq and _void"
+    )]
     Export(ExportArgs),
     /// Aging: open items as of a date in buckets, per customer and currency (csv/json/table or xlsx)
     #[command(after_help = AGING_EXAMPLES)]
@@ -219,9 +223,9 @@ impl Globals {
             Some(FormatArg::Table) => Ok(Format::Table),
             Some(FormatArg::Csv) => Ok(Format::Csv),
             Some(FormatArg::Json) => Ok(Format::Json),
-            Some(FormatArg::Parquet) => {
-                Err(crate::error::ArxError::Usage("--format parquet is for `arx export`; use table, csv or json here".into()))
-            }
+            Some(FormatArg::Parquet) => Err(crate::error::ArxError::Usage(
+                "--format parquet is for `arx export`; use table, csv or json here".into(),
+            )),
             None if std::io::stdout().is_terminal() => Ok(Format::Table),
             None => Ok(Format::Csv),
         }

@@ -171,13 +171,31 @@ pub fn from_frame<R: Record>(df: &DataFrame) -> Result<Vec<Stored<R>>, FrameErro
                 ColumnValues::Money(i) => Cell::Money(i.next().flatten()),
             });
         }
-        let record = R::decode(&mut CellReader::new(kind, &mut cells))
-            .map_err(|source| FrameError::Decode { row, source })?;
+        let record =
+            R::decode(&mut CellReader::new(kind, &mut cells)).map_err(|source| FrameError::Decode { row, source })?;
         let seq = seqs.as_ref().and_then(|s| s[row]).map(|s| s.max(0) as u64).unwrap_or(0);
         let void = voids.as_ref().and_then(|v| v[row]).unwrap_or(false);
         out.push(Stored { seq, void, record });
     }
     Ok(out)
+}
+
+/// Rows per frame when writing large segments: bounds the memory of the column buffers.
+const WRITE_CHUNK: usize = 1 << 20;
+
+/// Writes records as Parquet in chunks of `WRITE_CHUNK` rows (one row group each), so a
+/// ten-million-row segment never needs a ten-million-row frame in memory.
+pub fn write_records_parquet<R: Record, W: Write>(rows: &[StoredRef<'_, R>], writer: W) -> Result<(), FrameError> {
+    let first = to_frame(&rows[..rows.len().min(WRITE_CHUNK)], true)?;
+    let mut batched =
+        ParquetWriter::new(writer).with_compression(ParquetCompression::Snappy).batched(first.schema())?;
+    batched.write_batch(&first)?;
+    drop(first);
+    for chunk in rows.chunks(WRITE_CHUNK).skip(1) {
+        batched.write_batch(&to_frame(chunk, true)?)?;
+    }
+    batched.finish()?;
+    Ok(())
 }
 
 /// Writes `df` as Parquet (snappy: fast, and every Parquet reader has it).
@@ -242,7 +260,8 @@ pub mod ledger_rows {
     use crate::model::{ApplicationKind, DocType};
     use crate::money::Currency;
 
-    pub const DOC_COLUMNS: &[&str] = &["document_no", "customer_id", "doc_date", "amount", "currency", "doc_type", "due_date"];
+    pub const DOC_COLUMNS: &[&str] =
+        &["document_no", "customer_id", "doc_date", "amount", "currency", "doc_type", "due_date"];
     pub const PAYMENT_COLUMNS: &[&str] = &["payment_id", "payment_date", "amount", "currency", "customer_id"];
     pub const APP_COLUMNS: &[&str] = &["kind", "source", "document_no", "applied_date", "amount"];
 
@@ -272,7 +291,13 @@ pub mod ledger_rows {
         df.column(name)?.i64().map_err(|_| FrameError::Type(name))
     }
     fn voids(df: &DataFrame) -> Result<Vec<bool>, FrameError> {
-        Ok(df.column(VOID_COL)?.bool().map_err(|_| FrameError::Type(VOID_COL))?.iter().map(|v| v.unwrap_or(false)).collect())
+        Ok(df
+            .column(VOID_COL)?
+            .bool()
+            .map_err(|_| FrameError::Type(VOID_COL))?
+            .iter()
+            .map(|v| v.unwrap_or(false))
+            .collect())
     }
 
     fn missing(column: &'static str) -> FrameError {
@@ -301,7 +326,14 @@ pub mod ledger_rows {
                 strs(df, "doc_type")?,
                 days(df, "due_date")?,
             );
-            let it = no.iter().zip(cust.iter()).zip(date.iter()).zip(amount.iter()).zip(cur.iter()).zip(ty.iter()).zip(due.iter());
+            let it = no
+                .iter()
+                .zip(cust.iter())
+                .zip(date.iter())
+                .zip(amount.iter())
+                .zip(cur.iter())
+                .zip(ty.iter())
+                .zip(due.iter());
             for ((((((no, cust), date), amount), cur), ty), due) in it {
                 let date = date.ok_or_else(|| missing("doc_date"))?;
                 let doc_type = match ty {
@@ -340,7 +372,9 @@ pub mod ledger_rows {
                 strs(df, "currency")?,
                 strs(df, "customer_id")?,
             );
-            for ((((id, date), amount), cur), cust) in id.iter().zip(date.iter()).zip(amount.iter()).zip(cur.iter()).zip(cust.iter()) {
+            for ((((id, date), amount), cur), cust) in
+                id.iter().zip(date.iter()).zip(amount.iter()).zip(cur.iter()).zip(cust.iter())
+            {
                 out.push(PayRow {
                     id: id.ok_or_else(|| missing("payment_id"))?,
                     customer: cust,
@@ -367,7 +401,9 @@ pub mod ledger_rows {
                 days(df, "applied_date")?,
                 ints(df, "amount")?,
             );
-            for ((((kind, source), doc), date), amount) in kind.iter().zip(source.iter()).zip(doc.iter()).zip(date.iter()).zip(amount.iter()) {
+            for ((((kind, source), doc), date), amount) in
+                kind.iter().zip(source.iter()).zip(doc.iter()).zip(date.iter()).zip(amount.iter())
+            {
                 let kind = match kind {
                     Some("payment") => ApplicationKind::Payment,
                     Some("credit") => ApplicationKind::Credit,

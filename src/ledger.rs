@@ -261,16 +261,36 @@ mod tests {
         let eur = cur("EUR");
         let books = Books {
             docs: vec![
-                DocRow { no: "I1", customer: "C1", date: d("2024-01-01"), due: d("2024-01-31"), amount: 10000, currency: eur, doc_type: DocType::Invoice },
-                DocRow { no: "CN1", customer: "C1", date: d("2024-01-05"), due: d("2024-01-05"), amount: -2000, currency: eur, doc_type: DocType::CreditNote },
+                DocRow {
+                    no: "I1",
+                    customer: "C1",
+                    date: d("2024-01-01"),
+                    due: d("2024-01-31"),
+                    amount: 10000,
+                    currency: eur,
+                    doc_type: DocType::Invoice,
+                },
+                DocRow {
+                    no: "CN1",
+                    customer: "C1",
+                    date: d("2024-01-05"),
+                    due: d("2024-01-05"),
+                    amount: -2000,
+                    currency: eur,
+                    doc_type: DocType::CreditNote,
+                },
             ],
-            payments: vec![
-                PayRow { id: "P1", customer: None, date: d("2024-02-10"), amount: 9000, currency: eur },
-            ],
+            payments: vec![PayRow { id: "P1", customer: None, date: d("2024-02-10"), amount: 9000, currency: eur }],
             apps: vec![
                 AppRow { kind: ApplicationKind::Credit, source: "CN1", doc: "I1", date: d("2024-01-20"), amount: 2000 },
                 AppRow { kind: ApplicationKind::Payment, source: "P1", doc: "I1", date: d("2024-02-10"), amount: 7000 },
-                AppRow { kind: ApplicationKind::WriteOff, source: "fees", doc: "I1", date: d("2024-02-10"), amount: 1000 },
+                AppRow {
+                    kind: ApplicationKind::WriteOff,
+                    source: "fees",
+                    doc: "I1",
+                    date: d("2024-02-10"),
+                    amount: 1000,
+                },
             ],
         };
         // Before anything was applied: invoice and credit note open in full.

@@ -8,7 +8,9 @@ use std::borrow::Cow;
 use std::fmt;
 
 /// The kinds of record a workspace holds, in dependency order (ingest takes files in this order).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     Customers,
@@ -177,12 +179,8 @@ const DISPUTE_COLS: &[Col] = &[
     col("note", T, false),
     internal("currency", T),
 ];
-const GL_COLS: &[Col] = &[
-    col("date", D, true),
-    col("balance", M, true),
-    col("currency", T, true),
-    col("account", T, false),
-];
+const GL_COLS: &[Col] =
+    &[col("date", D, true), col("balance", M, true), col("currency", T, true), col("account", T, false)];
 
 /// One stored value, borrowed from a record.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -280,6 +278,10 @@ pub trait Record: Clone + PartialEq + fmt::Debug + Send + Sync + 'static {
     /// Identity within its kind; the same key with other content is a new version.
     /// Borrowed where the key is one column, so lookups of millions of rows allocate nothing.
     fn key(&self) -> Cow<'_, str>;
+    /// `self.key() == key`, without building a composite key (lookups run millions of times).
+    fn key_eq(&self, key: &str) -> bool {
+        self.key() == key
+    }
     fn cell(&self, column: usize) -> CellRef<'_>;
     /// Currency that money cells are denominated in.
     fn currency(&self) -> Option<Currency>;
@@ -292,6 +294,24 @@ fn opt(s: &Option<String>) -> CellRef<'_> {
 fn txt(s: &str) -> CellRef<'_> {
     CellRef::Text(Some(s))
 }
+
+/// Compares a composite key's text parts and date with a joined key, allocation-free.
+fn parts_eq(key: &str, parts: &[&str], date: Option<NaiveDate>) -> bool {
+    let mut it = key.split(KEY_SEP);
+    for p in parts {
+        if it.next() != Some(*p) {
+            return false;
+        }
+    }
+    if let Some(d) = date {
+        if it.next().and_then(crate::ingest::canonical::parse_iso_date) != Some(d) {
+            return false;
+        }
+    }
+    it.next().is_none()
+}
+
+const KEY_SEP: char = '\u{1f}';
 
 /// Joins key parts with a separator that cannot appear in trimmed CSV text by accident.
 fn join_key(parts: &[&str]) -> Cow<'static, str> {
@@ -538,6 +558,9 @@ impl Record for Application {
     fn key(&self) -> Cow<'_, str> {
         join_key(&[self.kind.name(), &self.source, &self.document_no, &self.applied_date.to_string()])
     }
+    fn key_eq(&self, key: &str) -> bool {
+        parts_eq(key, &[self.kind.name(), &self.source, &self.document_no], Some(self.applied_date))
+    }
     fn cell(&self, column: usize) -> CellRef<'_> {
         match column {
             0 => txt(&self.source),
@@ -586,6 +609,9 @@ impl Record for Remittance {
     const KIND: Kind = Kind::Remittances;
     fn key(&self) -> Cow<'_, str> {
         join_key(&[&self.payment_id, &self.document_no])
+    }
+    fn key_eq(&self, key: &str) -> bool {
+        parts_eq(key, &[&self.payment_id, &self.document_no], None)
     }
     fn cell(&self, column: usize) -> CellRef<'_> {
         match column {

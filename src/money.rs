@@ -7,61 +7,207 @@ use std::str::FromStr;
 
 /// Active ISO 4217 codes and their minor units. Codes not listed are rejected as unknown.
 const ISO_4217: &[(&str, u8)] = &[
-    ("AED", 2), ("AFN", 2), ("ALL", 2), ("AMD", 2), ("ANG", 2), ("AOA", 2), ("ARS", 2), ("AUD", 2),
-    ("AWG", 2), ("AZN", 2), ("BAM", 2), ("BBD", 2), ("BDT", 2), ("BGN", 2), ("BHD", 3), ("BIF", 0),
-    ("BMD", 2), ("BND", 2), ("BOB", 2), ("BOV", 2), ("BRL", 2), ("BSD", 2), ("BTN", 2), ("BWP", 2),
-    ("BYN", 2), ("BZD", 2), ("CAD", 2), ("CDF", 2), ("CHE", 2), ("CHF", 2), ("CHW", 2), ("CLF", 4),
-    ("CLP", 0), ("CNY", 2), ("COP", 2), ("COU", 2), ("CRC", 2), ("CUP", 2), ("CVE", 2), ("CZK", 2),
-    ("DJF", 0), ("DKK", 2), ("DOP", 2), ("DZD", 2), ("EGP", 2), ("ERN", 2), ("ETB", 2), ("EUR", 2),
-    ("FJD", 2), ("FKP", 2), ("GBP", 2), ("GEL", 2), ("GHS", 2), ("GIP", 2), ("GMD", 2), ("GNF", 0),
-    ("GTQ", 2), ("GYD", 2), ("HKD", 2), ("HNL", 2), ("HTG", 2), ("HUF", 2), ("IDR", 2), ("ILS", 2),
-    ("INR", 2), ("IQD", 3), ("IRR", 2), ("ISK", 0), ("JMD", 2), ("JOD", 3), ("JPY", 0), ("KES", 2),
-    ("KGS", 2), ("KHR", 2), ("KMF", 0), ("KPW", 2), ("KRW", 0), ("KWD", 3), ("KYD", 2), ("KZT", 2),
-    ("LAK", 2), ("LBP", 2), ("LKR", 2), ("LRD", 2), ("LSL", 2), ("LYD", 3), ("MAD", 2), ("MDL", 2),
-    ("MGA", 2), ("MKD", 2), ("MMK", 2), ("MNT", 2), ("MOP", 2), ("MRU", 2), ("MUR", 2), ("MVR", 2),
-    ("MWK", 2), ("MXN", 2), ("MXV", 2), ("MYR", 2), ("MZN", 2), ("NAD", 2), ("NGN", 2), ("NIO", 2),
-    ("NOK", 2), ("NPR", 2), ("NZD", 2), ("OMR", 3), ("PAB", 2), ("PEN", 2), ("PGK", 2), ("PHP", 2),
-    ("PKR", 2), ("PLN", 2), ("PYG", 0), ("QAR", 2), ("RON", 2), ("RSD", 2), ("RUB", 2), ("RWF", 0),
-    ("SAR", 2), ("SBD", 2), ("SCR", 2), ("SDG", 2), ("SEK", 2), ("SGD", 2), ("SHP", 2), ("SLE", 2),
-    ("SOS", 2), ("SRD", 2), ("SSP", 2), ("STN", 2), ("SVC", 2), ("SYP", 2), ("SZL", 2), ("THB", 2),
-    ("TJS", 2), ("TMT", 2), ("TND", 3), ("TOP", 2), ("TRY", 2), ("TTD", 2), ("TWD", 2), ("TZS", 2),
-    ("UAH", 2), ("UGX", 0), ("USD", 2), ("USN", 2), ("UYI", 0), ("UYU", 2), ("UYW", 4), ("UZS", 2),
-    ("VED", 2), ("VES", 2), ("VND", 0), ("VUV", 0), ("WST", 2), ("XAF", 0), ("XCD", 2), ("XCG", 2),
-    ("XOF", 0), ("XPF", 0), ("YER", 2), ("ZAR", 2), ("ZMW", 2), ("ZWG", 2),
+    ("AED", 2),
+    ("AFN", 2),
+    ("ALL", 2),
+    ("AMD", 2),
+    ("ANG", 2),
+    ("AOA", 2),
+    ("ARS", 2),
+    ("AUD", 2),
+    ("AWG", 2),
+    ("AZN", 2),
+    ("BAM", 2),
+    ("BBD", 2),
+    ("BDT", 2),
+    ("BGN", 2),
+    ("BHD", 3),
+    ("BIF", 0),
+    ("BMD", 2),
+    ("BND", 2),
+    ("BOB", 2),
+    ("BOV", 2),
+    ("BRL", 2),
+    ("BSD", 2),
+    ("BTN", 2),
+    ("BWP", 2),
+    ("BYN", 2),
+    ("BZD", 2),
+    ("CAD", 2),
+    ("CDF", 2),
+    ("CHE", 2),
+    ("CHF", 2),
+    ("CHW", 2),
+    ("CLF", 4),
+    ("CLP", 0),
+    ("CNY", 2),
+    ("COP", 2),
+    ("COU", 2),
+    ("CRC", 2),
+    ("CUP", 2),
+    ("CVE", 2),
+    ("CZK", 2),
+    ("DJF", 0),
+    ("DKK", 2),
+    ("DOP", 2),
+    ("DZD", 2),
+    ("EGP", 2),
+    ("ERN", 2),
+    ("ETB", 2),
+    ("EUR", 2),
+    ("FJD", 2),
+    ("FKP", 2),
+    ("GBP", 2),
+    ("GEL", 2),
+    ("GHS", 2),
+    ("GIP", 2),
+    ("GMD", 2),
+    ("GNF", 0),
+    ("GTQ", 2),
+    ("GYD", 2),
+    ("HKD", 2),
+    ("HNL", 2),
+    ("HTG", 2),
+    ("HUF", 2),
+    ("IDR", 2),
+    ("ILS", 2),
+    ("INR", 2),
+    ("IQD", 3),
+    ("IRR", 2),
+    ("ISK", 0),
+    ("JMD", 2),
+    ("JOD", 3),
+    ("JPY", 0),
+    ("KES", 2),
+    ("KGS", 2),
+    ("KHR", 2),
+    ("KMF", 0),
+    ("KPW", 2),
+    ("KRW", 0),
+    ("KWD", 3),
+    ("KYD", 2),
+    ("KZT", 2),
+    ("LAK", 2),
+    ("LBP", 2),
+    ("LKR", 2),
+    ("LRD", 2),
+    ("LSL", 2),
+    ("LYD", 3),
+    ("MAD", 2),
+    ("MDL", 2),
+    ("MGA", 2),
+    ("MKD", 2),
+    ("MMK", 2),
+    ("MNT", 2),
+    ("MOP", 2),
+    ("MRU", 2),
+    ("MUR", 2),
+    ("MVR", 2),
+    ("MWK", 2),
+    ("MXN", 2),
+    ("MXV", 2),
+    ("MYR", 2),
+    ("MZN", 2),
+    ("NAD", 2),
+    ("NGN", 2),
+    ("NIO", 2),
+    ("NOK", 2),
+    ("NPR", 2),
+    ("NZD", 2),
+    ("OMR", 3),
+    ("PAB", 2),
+    ("PEN", 2),
+    ("PGK", 2),
+    ("PHP", 2),
+    ("PKR", 2),
+    ("PLN", 2),
+    ("PYG", 0),
+    ("QAR", 2),
+    ("RON", 2),
+    ("RSD", 2),
+    ("RUB", 2),
+    ("RWF", 0),
+    ("SAR", 2),
+    ("SBD", 2),
+    ("SCR", 2),
+    ("SDG", 2),
+    ("SEK", 2),
+    ("SGD", 2),
+    ("SHP", 2),
+    ("SLE", 2),
+    ("SOS", 2),
+    ("SRD", 2),
+    ("SSP", 2),
+    ("STN", 2),
+    ("SVC", 2),
+    ("SYP", 2),
+    ("SZL", 2),
+    ("THB", 2),
+    ("TJS", 2),
+    ("TMT", 2),
+    ("TND", 3),
+    ("TOP", 2),
+    ("TRY", 2),
+    ("TTD", 2),
+    ("TWD", 2),
+    ("TZS", 2),
+    ("UAH", 2),
+    ("UGX", 0),
+    ("USD", 2),
+    ("USN", 2),
+    ("UYI", 0),
+    ("UYU", 2),
+    ("UYW", 4),
+    ("UZS", 2),
+    ("VED", 2),
+    ("VES", 2),
+    ("VND", 0),
+    ("VUV", 0),
+    ("WST", 2),
+    ("XAF", 0),
+    ("XCD", 2),
+    ("XCG", 2),
+    ("XOF", 0),
+    ("XPF", 0),
+    ("YER", 2),
+    ("ZAR", 2),
+    ("ZMW", 2),
+    ("ZWG", 2),
 ];
 
-/// An ISO 4217 currency code known to arx. Cheap to copy and compare.
+/// An ISO 4217 currency code known to arx, with its minor units. Cheap to copy and compare.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Currency([u8; 3]);
+pub struct Currency {
+    code: [u8; 3],
+    minor: u8,
+}
 
 impl Currency {
-    /// Parses a code such as `EUR` (case-insensitive, surrounding spaces ignored).
+    /// Parses a code such as `EUR` (case-insensitive, surrounding spaces ignored). Allocation-free:
+    /// ingest calls this once per row.
     pub fn parse(text: &str) -> Result<Currency, String> {
         let t = text.trim();
-        let upper = t.to_ascii_uppercase();
-        match ISO_4217.binary_search_by(|(code, _)| (*code).cmp(upper.as_str())) {
-            Ok(_) => {
-                let b = upper.as_bytes();
-                Ok(Currency([b[0], b[1], b[2]]))
+        if let [a, b, c] = t.as_bytes() {
+            let code = [a.to_ascii_uppercase(), b.to_ascii_uppercase(), c.to_ascii_uppercase()];
+            if let Ok(i) = ISO_4217.binary_search_by(|(k, _)| k.as_bytes().cmp(&code[..])) {
+                return Ok(Currency { code, minor: ISO_4217[i].1 });
             }
-            Err(_) if t.is_empty() => Err("currency is empty; give an ISO 4217 code such as EUR or USD".into()),
-            Err(_) => Err(format!(
-                "unknown currency '{t}'; use an ISO 4217 code such as EUR, USD or JPY"
-            )),
+        }
+        if t.is_empty() {
+            Err("currency is empty; give an ISO 4217 code such as EUR or USD".into())
+        } else {
+            Err(format!("unknown currency '{t}'; use an ISO 4217 code such as EUR, USD or JPY"))
         }
     }
 
     pub fn code(&self) -> &str {
         // Only ever built from the ASCII table above.
-        std::str::from_utf8(&self.0).unwrap_or("???")
+        std::str::from_utf8(&self.code).unwrap_or("???")
     }
 
     /// Digits after the decimal point (ISO 4217 minor units).
     pub fn minor_units(&self) -> u32 {
-        ISO_4217
-            .binary_search_by(|(code, _)| (*code).cmp(self.code()))
-            .map(|i| u32::from(ISO_4217[i].1))
-            .unwrap_or(2)
+        u32::from(self.minor)
     }
 }
 
@@ -114,9 +260,7 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, AmountError> {
     let int = parts.next().unwrap_or("");
     let frac = parts.next();
     let digits_ok = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    let valid = digits_ok(int)
-        && frac.is_none_or(digits_ok)
-        && !(int.is_empty() && frac.is_none_or(str::is_empty));
+    let valid = digits_ok(int) && frac.is_none_or(digits_ok) && !(int.is_empty() && frac.is_none_or(str::is_empty));
     if !valid {
         return Err(AmountError::NotANumber(t.to_string()));
     }
@@ -233,11 +377,10 @@ mod tests {
         assert_eq!(parse_minor("1.125", c("KWD")), Ok(1125));
         assert_eq!(parse_minor(".5", c("EUR")), Ok(50));
         assert_eq!(parse_minor("5.", c("EUR")), Ok(500));
-        assert_eq!(parse_minor("1.50", c("JPY")).unwrap_err(), AmountError::TooPrecise {
-            text: "1.50".into(),
-            currency: c("JPY"),
-            allowed: 0
-        });
+        assert_eq!(
+            parse_minor("1.50", c("JPY")).unwrap_err(),
+            AmountError::TooPrecise { text: "1.50".into(), currency: c("JPY"), allowed: 0 }
+        );
         // Trailing zeros beyond the minor units are still exact, so they are accepted.
         assert_eq!(parse_minor("10.000", c("EUR")), Ok(1000));
         assert!(matches!(parse_minor("1.005", c("EUR")), Err(AmountError::TooPrecise { .. })));
@@ -249,10 +392,7 @@ mod tests {
             assert!(parse_minor(bad, c("EUR")).is_err(), "{bad} should be rejected");
         }
         assert_eq!(parse_minor("  ", c("EUR")), Err(AmountError::Empty));
-        assert!(matches!(
-            parse_minor("99999999999999999999999", c("EUR")),
-            Err(AmountError::TooLarge(_))
-        ));
+        assert!(matches!(parse_minor("99999999999999999999999", c("EUR")), Err(AmountError::TooLarge(_))));
     }
 
     #[test]

@@ -79,7 +79,8 @@ impl Table {
     }
 
     fn write_aligned(&self, out: &mut dyn Write) -> io::Result<()> {
-        let cells: Vec<Vec<String>> = self.rows.iter().map(|r| r.iter().map(|v| sanitize(&v.text())).collect()).collect();
+        let cells: Vec<Vec<String>> =
+            self.rows.iter().map(|r| r.iter().map(|v| sanitize(&v.text())).collect()).collect();
         let mut widths: Vec<usize> = self.columns.iter().map(|c| c.chars().count()).collect();
         for row in &cells {
             for (w, c) in widths.iter_mut().zip(row) {

@@ -120,7 +120,8 @@ impl Store {
     /// Takes the writer lock, telling the user when another arx holds it, then waiting.
     pub fn lock(&self, quiet: bool) -> Result<WriteLock, StoreError> {
         let path = self.dir.join("lock");
-        let mut file = OpenOptions::new().create(true).truncate(false).read(true).write(true).open(&path).map_err(io(&path))?;
+        let mut file =
+            OpenOptions::new().create(true).truncate(false).read(true).write(true).open(&path).map_err(io(&path))?;
         match file.try_lock() {
             Ok(()) => {}
             Err(fs::TryLockError::WouldBlock) => {
@@ -168,10 +169,8 @@ impl Store {
     }
 
     fn write_manifest(&self, manifest: &Manifest) -> Result<(), StoreError> {
-        let body = serde_json::to_string_pretty(manifest).map_err(|e| StoreError::Corrupt {
-            path: self.dir.join(MANIFEST),
-            detail: e.to_string(),
-        })?;
+        let body = serde_json::to_string_pretty(manifest)
+            .map_err(|e| StoreError::Corrupt { path: self.dir.join(MANIFEST), detail: e.to_string() })?;
         let text = format!("{MANIFEST_MAGIC} sha256={}\n{body}", sha256_hex(body.as_bytes()));
         write_atomic(&self.dir.join(MANIFEST), text.as_bytes())
     }
@@ -204,10 +203,8 @@ impl Store {
             let bytes = self.read_verified(seg)?;
             let mut cols: Vec<&str> = columns.to_vec();
             cols.extend([frame::SEQ_COL, frame::VOID_COL]);
-            let df = frame::read_parquet_columns(bytes, &cols).map_err(|e| StoreError::Corrupt {
-                path: self.dir.join(&seg.file),
-                detail: e.to_string(),
-            })?;
+            let df = frame::read_parquet_columns(bytes, &cols)
+                .map_err(|e| StoreError::Corrupt { path: self.dir.join(&seg.file), detail: e.to_string() })?;
             supersedes |= seg.supersedes > 0 || frame::any_void(&df);
             frames.push(df);
         }
@@ -288,11 +285,8 @@ impl Store {
         for kind_dir in kinds.flatten() {
             let Ok(files) = fs::read_dir(kind_dir.path()) else { continue };
             for f in files.flatten() {
-                let rel = format!(
-                    "segments/{}/{}",
-                    kind_dir.file_name().to_string_lossy(),
-                    f.file_name().to_string_lossy()
-                );
+                let rel =
+                    format!("segments/{}/{}", kind_dir.file_name().to_string_lossy(), f.file_name().to_string_lossy());
                 if !named.contains(rel.as_str()) {
                     let _ = fs::remove_file(f.path());
                 }
@@ -311,9 +305,8 @@ pub struct PendingSegment {
 
 impl PendingSegment {
     pub fn new<R: Record>(rows: &[StoredRef<'_, R>]) -> Result<PendingSegment, frame::FrameError> {
-        let mut df = frame::to_frame(rows, true)?;
         let mut bytes = Vec::new();
-        frame::write_parquet(&mut df, &mut bytes)?;
+        frame::write_records_parquet(rows, &mut bytes)?;
         Ok(PendingSegment { kind: R::KIND, rows: rows.len() as u64, supersedes: 0, bytes })
     }
 }
@@ -390,9 +383,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::create(&dir.path().join("store")).unwrap();
         let lock = store.lock(true).unwrap();
-        let v1 = vec![Stored { seq: 1, void: false, record: customer("C1", "Old") }];
+        let v1 = [Stored { seq: 1, void: false, record: customer("C1", "Old") }];
         store.commit(&lock, "ingest", vec![], vec![PendingSegment::new(&[v1[0].as_ref()]).unwrap()]).unwrap();
-        let v2 = vec![Stored { seq: 2, void: false, record: customer("C1", "New") }];
+        let v2 = [Stored { seq: 2, void: false, record: customer("C1", "New") }];
         store.commit(&lock, "ingest", vec![], vec![PendingSegment::new(&[v2[0].as_ref()]).unwrap()]).unwrap();
         let m = store.manifest().unwrap();
         assert_eq!(store.load_all::<Customer>(&m).unwrap().len(), 2, "history is kept");
@@ -404,7 +397,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::create(&dir.path().join("store")).unwrap();
         let lock = store.lock(true).unwrap();
-        let rows = vec![Stored { seq: 1, void: false, record: customer("C1", "A") }];
+        let rows = [Stored { seq: 1, void: false, record: customer("C1", "A") }];
         let c = store.commit(&lock, "ingest", vec![], vec![PendingSegment::new(&[rows[0].as_ref()]).unwrap()]).unwrap();
         let seg = store.dir().join(&c.segments[0].file);
         let mut bytes = fs::read(&seg).unwrap();

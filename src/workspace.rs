@@ -75,7 +75,9 @@ impl Config {
         }
         let b = &self.aging.buckets;
         if b.is_empty() || b.len() > 12 || b.windows(2).any(|w| w[0] >= w[1]) || b[0] == 0 {
-            return Err(bad("aging.buckets must be 1 to 12 increasing whole numbers of days above 0, e.g. [30, 60, 90, 120]".into()));
+            return Err(bad(
+                "aging.buckets must be 1 to 12 increasing whole numbers of days above 0, e.g. [30, 60, 90, 120]".into(),
+            ));
         }
         Ok(())
     }
@@ -140,8 +142,8 @@ impl Workspace {
         };
         let path = root.join(CONFIG_FILE);
         let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-        let config: Config =
-            toml::from_str(&text).map_err(|e| ArxError::Usage(format!("{}: {}", path.display(), e.to_string().trim())))?;
+        let config: Config = toml::from_str(&text)
+            .map_err(|e| ArxError::Usage(format!("{}: {}", path.display(), e.to_string().trim())))?;
         config.validate(&path)?;
         Ok(Workspace { root, config })
     }

@@ -40,11 +40,15 @@ fn plan(args: AgingArgs, config: &Config) -> Result<Plan> {
         None => Basis::Due,
     };
     let bounds = match &args.buckets {
-        Some(text) => text
-            .split(',')
-            .map(|p| p.trim().parse::<u32>())
-            .collect::<std::result::Result<Vec<u32>, _>>()
-            .map_err(|_| ArxError::Usage(format!("--buckets '{text}': give whole numbers of days separated by commas, e.g. 30,60,90,120")))?,
+        Some(text) => {
+            text.split(',').map(|p| p.trim().parse::<u32>()).collect::<std::result::Result<Vec<u32>, _>>().map_err(
+                |_| {
+                    ArxError::Usage(format!(
+                        "--buckets '{text}': give whole numbers of days separated by commas, e.g. 30,60,90,120"
+                    ))
+                },
+            )?
+        }
         None => config.aging.buckets.clone(),
     };
     let buckets = Buckets::new(bounds, basis).map_err(|e| ArxError::Usage(format!("--buckets: {e}")))?;
@@ -75,7 +79,10 @@ fn plan(args: AgingArgs, config: &Config) -> Result<Plan> {
     })
 }
 
-pub fn customer_infos<'a>(customers: impl Iterator<Item = &'a Customer>, reporting: Option<Currency>) -> HashMap<String, CustomerInfo> {
+pub fn customer_infos<'a>(
+    customers: impl Iterator<Item = &'a Customer>,
+    reporting: Option<Currency>,
+) -> HashMap<String, CustomerInfo> {
     customers
         .map(|c| {
             let info = CustomerInfo {
@@ -120,8 +127,12 @@ pub fn run(g: &Globals, args: AgingArgs) -> Result<()> {
             .into_iter()
             .map(|a| (a.path, a.kind.to_string(), a.profile, a.sha256, a.size, "(read directly)".to_string()))
             .collect();
-        let provenance =
-            Provenance { company, source: "(none: --input)".into(), inputs, generated_at: plan.params.as_of.to_string() };
+        let provenance = Provenance {
+            company,
+            source: "(none: --input)".into(),
+            inputs,
+            generated_at: plan.params.as_of.to_string(),
+        };
         (report, provenance)
     } else {
         let ws = ws.context("no workspace")?;
@@ -142,7 +153,9 @@ pub fn run(g: &Globals, args: AgingArgs) -> Result<()> {
             .commits
             .iter()
             .flat_map(|c| c.files.iter().map(move |f| (c, f)))
-            .map(|(c, f)| (f.path.clone(), f.kind.to_string(), f.profile.clone(), f.sha256.clone(), f.size, c.time.clone()))
+            .map(|(c, f)| {
+                (f.path.clone(), f.kind.to_string(), f.profile.clone(), f.sha256.clone(), f.size, c.time.clone())
+            })
             .collect();
         let generated_at = manifest
             .commits
@@ -171,7 +184,8 @@ pub fn run(g: &Globals, args: AgingArgs) -> Result<()> {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             match format {
                 Format::Json => {
-                    serde_json::to_writer_pretty(&mut out, &aging_out::json(&report, plan.detail)).context("writing json")?;
+                    serde_json::to_writer_pretty(&mut out, &aging_out::json(&report, plan.detail))
+                        .context("writing json")?;
                     writeln!(out).context("writing json")?;
                 }
                 f => {

@@ -1,7 +1,9 @@
 use crate::cli::{ExportArgs, FormatArg, Globals};
 use crate::error::{ArxError, Result};
 use crate::frame::{self, Stored};
-use crate::model::{cell_text, Application, CellRef, Customer, Dispute, Document, GlBalance, Kind, Payment, Record, Remittance};
+use crate::model::{
+    cell_text, Application, CellRef, Customer, Dispute, Document, GlBalance, Kind, Payment, Record, Remittance,
+};
 use crate::store::{self, Manifest, Store};
 use crate::workspace::Workspace;
 use anyhow::Context;
@@ -82,7 +84,9 @@ fn render<R: Record>(store: &Store, manifest: &Manifest, format: ExportFormat, a
                         .iter()
                         .map(|(i, name)| {
                             let v = match s.record.cell(*i) {
-                                CellRef::Text(None) | CellRef::Date(None) | CellRef::Money(None) => serde_json::Value::Null,
+                                CellRef::Text(None) | CellRef::Date(None) | CellRef::Money(None) => {
+                                    serde_json::Value::Null
+                                }
                                 _ => serde_json::Value::String(cell_text(&s.record, *i)),
                             };
                             (name.to_string(), v)

@@ -7,7 +7,10 @@ use crate::workspace::Workspace;
 pub fn run(g: &Globals, args: IngestArgs) -> Result<()> {
     let format = g.report_format()?;
     if args.sheet.is_some() {
-        return Err(ArxError::Usage("--sheet applies to Excel inputs, which this version of arx does not read yet; export the sheet as CSV".into()));
+        return Err(ArxError::Usage(
+            "--sheet applies to Excel inputs, which this version of arx does not read yet; export the sheet as CSV"
+                .into(),
+        ));
     }
     if args.rejects.is_some() && !args.skip_invalid {
         return Err(ArxError::Usage("--rejects only applies with --skip-invalid".into()));
@@ -45,7 +48,11 @@ pub fn run(g: &Globals, args: IngestArgs) -> Result<()> {
         let msg = match (report.dry_run, added) {
             (true, _) => "dry run: nothing was written".to_string(),
             (false, 0) => "nothing new: every record is already in the workspace".to_string(),
-            (false, n) => format!("committed {n} record{} (commit {})", if n == 1 { "" } else { "s" }, report.commit_seq.unwrap_or(0)),
+            (false, n) => format!(
+                "committed {n} record{} (commit {})",
+                if n == 1 { "" } else { "s" },
+                report.commit_seq.unwrap_or(0)
+            ),
         };
         eprintln!("{msg}");
     }

@@ -8,8 +8,20 @@ pub fn run(g: &Globals, _args: LogArgs) -> Result<()> {
     let ws = Workspace::discover(g.workspace.as_deref())?;
     let manifest = ws.store()?.manifest()?;
     let mut table = Table::new(&[
-        "commit", "time", "command", "file", "sha256", "size", "kind", "profile", "added", "unchanged", "replaced",
-        "rejected", "rejects_file", "arx_version",
+        "commit",
+        "time",
+        "command",
+        "file",
+        "sha256",
+        "size",
+        "kind",
+        "profile",
+        "added",
+        "unchanged",
+        "replaced",
+        "rejected",
+        "rejects_file",
+        "arx_version",
     ]);
     for c in &manifest.commits {
         let common = |t: &mut Vec<Value>| {

@@ -3,10 +3,13 @@
 //! payments of an earlier one in the same call exactly as if they were already stored.
 
 use crate::frame::StoredRef;
-use crate::model::{Application, ApplicationKind, Customer, Dispute, Document, GlBalance, Kind, Payment, Record, Remittance};
+use crate::model::{
+    Application, ApplicationKind, Customer, Dispute, Document, GlBalance, Kind, Payment, Record, Remittance,
+};
 use crate::store::{Manifest, PendingSegment, Store, StoreError};
+use hashbrown::HashMap;
 use hashbrown::{DefaultHashBuilder, HashTable};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::hash::BuildHasher;
 
 /// Current records of one kind, indexed by key without storing key strings (an index entry is
@@ -19,6 +22,9 @@ pub struct Table<R> {
     changed: Vec<u32>,
     /// Records `[..stored]` came from the store.
     stored: usize,
+    /// Per record: the file of this call (1-based, in the top 16 bits) and row it was last seen
+    /// on, for duplicate detection within a file; 0 = not seen in this call.
+    origin: Vec<u64>,
 }
 
 impl<R> Default for Table<R> {
@@ -29,6 +35,7 @@ impl<R> Default for Table<R> {
             hasher: DefaultHashBuilder::default(),
             changed: Vec::new(),
             stored: 0,
+            origin: Vec::new(),
         }
     }
 }
@@ -45,7 +52,7 @@ impl<R: Record> Table<R> {
     /// Position of the record with `key`.
     pub fn find(&self, key: &str) -> Option<u32> {
         let hash = self.hasher.hash_one(key);
-        self.index.find(hash, |&i| self.records[i as usize].key() == key).copied()
+        self.index.find(hash, |&i| self.records[i as usize].key_eq(key)).copied()
     }
 
     pub fn get(&self, key: &str) -> Option<&R> {
@@ -58,6 +65,24 @@ impl<R: Record> Table<R> {
 
     pub fn at(&self, pos: u32) -> &R {
         &self.records[pos as usize]
+    }
+
+    /// Room for `additional` more records without rehashing.
+    pub fn reserve(&mut self, additional: usize) {
+        self.records.reserve(additional);
+        self.origin.reserve(additional);
+        let (records, hasher) = (&self.records, &self.hasher);
+        self.index.reserve(additional, |&i| hasher.hash_one(records[i as usize].key().as_ref()));
+    }
+
+    /// The row of file `file` (1-based) where the record at `pos` was seen, if it was.
+    pub fn seen_in(&self, pos: u32, file: u16) -> Option<u64> {
+        let o = self.origin[pos as usize];
+        (o >> 48 == u64::from(file)).then_some(o & ((1 << 48) - 1))
+    }
+
+    pub fn mark_seen(&mut self, pos: u32, file: u16, line: u64) {
+        self.origin[pos as usize] = (u64::from(file) << 48) | (line & ((1 << 48) - 1));
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &R> {
@@ -75,6 +100,7 @@ impl<R: Record> Table<R> {
                 let p = u32::try_from(self.records.len()).unwrap_or(u32::MAX);
                 let hash = self.hasher.hash_one(record.key().as_ref());
                 self.records.push(record);
+                self.origin.push(0);
                 let (records, hasher) = (&self.records, &self.hasher);
                 self.index.insert_unique(hash, p, |&i| hasher.hash_one(records[i as usize].key().as_ref()));
                 p
@@ -110,6 +136,7 @@ pub struct Book {
     /// Σ applied from each payment (key: payment_id) and credit note (key: document_no).
     pub applied_from_payment: HashMap<String, i64>,
     pub applied_from_credit: HashMap<String, i64>,
+    files: u16,
 }
 
 /// Gives generic code the table of a record's kind.
@@ -163,6 +190,12 @@ fn load_into<R: InBook>(book: &mut Book, store: &Store, manifest: &Manifest) -> 
 }
 
 impl Book {
+    /// Numbers the files of one call (1-based) for duplicate detection.
+    pub fn next_file_no(&mut self) -> u16 {
+        self.files = self.files.wrapping_add(1).max(1);
+        self.files
+    }
+
     /// Loads the current records of every kind the given kinds depend on.
     pub fn load(store: &Store, manifest: &Manifest, kinds: &BTreeSet<Kind>) -> Result<Book, StoreError> {
         let mut book = Book::default();
@@ -190,8 +223,12 @@ impl Book {
     pub fn count_application(&mut self, a: &Application, sign: i64) {
         *self.applied_to.entry(a.document_no.clone()).or_default() += sign * a.amount;
         match a.kind {
-            ApplicationKind::Payment => *self.applied_from_payment.entry(a.source.clone()).or_default() += sign * a.amount,
-            ApplicationKind::Credit => *self.applied_from_credit.entry(a.source.clone()).or_default() += sign * a.amount,
+            ApplicationKind::Payment => {
+                *self.applied_from_payment.entry(a.source.clone()).or_default() += sign * a.amount
+            }
+            ApplicationKind::Credit => {
+                *self.applied_from_credit.entry(a.source.clone()).or_default() += sign * a.amount
+            }
             _ => {}
         }
     }
@@ -207,7 +244,8 @@ impl Book {
             if rows.is_empty() {
                 return Ok(());
             }
-            let stored: Vec<StoredRef<'_, R>> = rows.iter().map(|r| StoredRef { seq, void: false, record: *r }).collect();
+            let stored: Vec<StoredRef<'_, R>> =
+                rows.iter().map(|r| StoredRef { seq, void: false, record: *r }).collect();
             let mut seg = PendingSegment::new(&stored)?;
             seg.supersedes = supersedes;
             out.push(seg);
@@ -273,7 +311,13 @@ impl Book {
             apps: self
                 .applications
                 .iter()
-                .map(|a| AppRow { kind: a.kind, source: &a.source, doc: &a.document_no, date: day(a.applied_date), amount: a.amount })
+                .map(|a| AppRow {
+                    kind: a.kind,
+                    source: &a.source,
+                    doc: &a.document_no,
+                    date: day(a.applied_date),
+                    amount: a.amount,
+                })
                 .collect(),
         }
     }

@@ -9,18 +9,18 @@ use crate::model::{
 };
 use crate::money::{self, Currency};
 use chrono::NaiveDate;
-use std::collections::HashMap;
 
 /// Where each canonical column sits in the file's header (unknown columns are ignored).
+/// A short list, searched linearly: cheaper per field than hashing the name.
 pub struct Header {
-    index: HashMap<&'static str, usize>,
+    index: Vec<(&'static str, usize)>,
 }
 
 impl Header {
     /// Maps `names` onto `kind`'s columns. Missing required columns and duplicated canonical
     /// columns are errors on the header row.
     pub fn map(kind: Kind, names: &[String], file: &str) -> Result<Header, Vec<Issue>> {
-        let mut index = HashMap::new();
+        let mut index = Vec::new();
         let mut issues = Vec::new();
         for col in kind.canonical_columns() {
             let hits: Vec<usize> = names
@@ -39,10 +39,10 @@ impl Header {
                 ));
             }
             if let Some(i) = hits.first() {
-                index.insert(col.name, *i);
+                index.push((col.name, *i));
             }
         }
-        let missing: Vec<&str> = kind.required_columns().filter(|c| !index.contains_key(c)).collect();
+        let missing: Vec<&str> = kind.required_columns().filter(|c| !index.iter().any(|(n, _)| n == c)).collect();
         if !missing.is_empty() {
             issues.push(Issue::new(
                 file,
@@ -105,7 +105,7 @@ impl<'a> Fields<'a> {
 
     /// The trimmed value, or None when the column is absent or the cell blank.
     pub fn get(&self, column: &str) -> Option<&'a str> {
-        let i = *self.header.index.get(column)?;
+        let i = self.header.index.iter().find(|(n, _)| *n == column)?.1;
         let t = self.fields.get(i)?.trim();
         (!t.is_empty()).then_some(t)
     }
@@ -129,7 +129,9 @@ impl<'a> Fields<'a> {
             None => {
                 self.issue(
                     column,
-                    format!("'{text}' is not a date; write dates as YYYY-MM-DD, e.g. 2024-03-31 (or use an ERP --profile)"),
+                    format!(
+                        "'{text}' is not a date; write dates as YYYY-MM-DD, e.g. 2024-03-31 (or use an ERP --profile)"
+                    ),
                 );
                 None
             }
@@ -214,7 +216,10 @@ pub fn customer(f: &mut Fields<'_>, ctx: &Ctx<'_>) -> Option<Customer> {
         }
         Ok(v) => match currency.or(ctx.reporting_currency) {
             Some(c) if money::to_minor(v, c, text).is_err() => {
-                f.issue("credit_limit", format!("'{text}' has more decimal places than {c} allows ({})", c.minor_units()));
+                f.issue(
+                    "credit_limit",
+                    format!("'{text}' has more decimal places than {c} allows ({})", c.minor_units()),
+                );
                 None
             }
             _ => Some(v.to_string()),
@@ -309,7 +314,10 @@ pub fn application(f: &mut Fields<'_>, ctx: &Ctx<'_>) -> Option<Application> {
     let doc = document_no.as_deref().and_then(|no| {
         let d = ctx.book.documents.get(no);
         if d.is_none() {
-            f.issue("document_no", format!("document '{no}' is not in the workspace; ingest its invoice first (or in the same call)"));
+            f.issue(
+                "document_no",
+                format!("document '{no}' is not in the workspace; ingest its invoice first (or in the same call)"),
+            );
         }
         d
     });
@@ -317,7 +325,10 @@ pub fn application(f: &mut Fields<'_>, ctx: &Ctx<'_>) -> Option<Application> {
     let payment_id = f.opt_text("payment_id");
     if let Some(p) = payment_id.as_deref() {
         if !ctx.book.payments.contains_key(p) {
-            f.issue("payment_id", format!("payment '{p}' is not in the workspace; ingest it first (or in the same call)"));
+            f.issue(
+                "payment_id",
+                format!("payment '{p}' is not in the workspace; ingest it first (or in the same call)"),
+            );
         }
     }
     let (source, doc, amount, applied_date, kind) = (source?, doc?, amount?, applied_date?, kind?);
@@ -336,34 +347,64 @@ pub fn application(f: &mut Fields<'_>, ctx: &Ctx<'_>) -> Option<Application> {
         );
     }
     if applied_date < doc.doc_date {
-        f.issue("applied_date", format!("applied {applied_date}, before document '{}' is dated ({})", doc.document_no, doc.doc_date));
+        f.issue(
+            "applied_date",
+            format!("applied {applied_date}, before document '{}' is dated ({})", doc.document_no, doc.doc_date),
+        );
     }
     match kind {
         ApplicationKind::Payment => match ctx.book.payments.get(&source) {
-            None => f.issue("source", format!("payment '{source}' is not in the workspace; ingest the payment first (or in the same call)")),
+            None => f.issue(
+                "source",
+                format!("payment '{source}' is not in the workspace; ingest the payment first (or in the same call)"),
+            ),
             Some(p) => {
                 if p.currency != doc.currency {
-                    f.issue("source", format!("payment '{source}' is in {} but document '{}' is in {}; arx applies within one currency", p.currency, doc.document_no, doc.currency));
+                    f.issue(
+                        "source",
+                        format!(
+                            "payment '{source}' is in {} but document '{}' is in {}; arx applies within one currency",
+                            p.currency, doc.document_no, doc.currency
+                        ),
+                    );
                 }
                 if (p.amount > 0) != (amount > 0) {
                     f.issue("amount", format!("applied amount has the opposite sign to payment '{source}'"));
                 }
                 if applied_date < p.payment_date {
-                    f.issue("applied_date", format!("applied {applied_date}, before payment '{source}' was received ({})", p.payment_date));
+                    f.issue(
+                        "applied_date",
+                        format!("applied {applied_date}, before payment '{source}' was received ({})", p.payment_date),
+                    );
                 }
             }
         },
         ApplicationKind::Credit => match ctx.book.documents.get(&source) {
             Some(c) if c.doc_type == DocType::CreditNote => {
                 if c.currency != doc.currency {
-                    f.issue("source", format!("credit note '{source}' is in {} but document '{}' is in {}", c.currency, doc.document_no, doc.currency));
+                    f.issue(
+                        "source",
+                        format!(
+                            "credit note '{source}' is in {} but document '{}' is in {}",
+                            c.currency, doc.document_no, doc.currency
+                        ),
+                    );
                 }
                 if applied_date < c.doc_date {
-                    f.issue("applied_date", format!("applied {applied_date}, before credit note '{source}' is dated ({})", c.doc_date));
+                    f.issue(
+                        "applied_date",
+                        format!("applied {applied_date}, before credit note '{source}' is dated ({})", c.doc_date),
+                    );
                 }
             }
-            Some(_) => f.issue("source", format!("'{source}' is not a credit note; kind=credit needs a credit note as its source")),
-            None => f.issue("source", format!("credit note '{source}' is not in the workspace; ingest it first (or in the same call)")),
+            Some(_) => f.issue(
+                "source",
+                format!("'{source}' is not a credit note; kind=credit needs a credit note as its source"),
+            ),
+            None => f.issue(
+                "source",
+                format!("credit note '{source}' is not in the workspace; ingest it first (or in the same call)"),
+            ),
         },
         _ => {}
     }
@@ -386,7 +427,10 @@ pub fn remittance(f: &mut Fields<'_>, ctx: &Ctx<'_>) -> Option<Remittance> {
     let payment = payment_id.as_deref().and_then(|id| {
         let p = ctx.book.payments.get(id);
         if p.is_none() {
-            f.issue("payment_id", format!("payment '{id}' is not in the workspace; ingest the payment first (or in the same call)"));
+            f.issue(
+                "payment_id",
+                format!("payment '{id}' is not in the workspace; ingest the payment first (or in the same call)"),
+            );
         }
         p
     });
@@ -421,16 +465,25 @@ pub fn dispute(f: &mut Fields<'_>, ctx: &Ctx<'_>) -> Option<Dispute> {
     let doc = document_no.as_deref().and_then(|no| {
         let d = ctx.book.documents.get(no);
         if d.is_none() {
-            f.issue("document_no", format!("document '{no}' is not in the workspace; ingest its invoice first (or in the same call)"));
+            f.issue(
+                "document_no",
+                format!("document '{no}' is not in the workspace; ingest its invoice first (or in the same call)"),
+            );
         }
         d
     });
     let amount = f.money("amount", doc.map(|d| d.currency), false);
     let (status, opened_date) = (status?, opened_date?);
     match (status, resolved_date) {
-        (DisputeStatus::Resolved, None) => f.issue("resolved_date", "a resolved dispute needs its resolved_date (YYYY-MM-DD)"),
-        (_, Some(r)) if r < opened_date => f.issue("resolved_date", format!("resolved {r}, before it was opened ({opened_date})")),
-        (DisputeStatus::Open, Some(_)) => f.issue("resolved_date", "an open dispute has no resolved_date; clear it or set status=resolved"),
+        (DisputeStatus::Resolved, None) => {
+            f.issue("resolved_date", "a resolved dispute needs its resolved_date (YYYY-MM-DD)")
+        }
+        (_, Some(r)) if r < opened_date => {
+            f.issue("resolved_date", format!("resolved {r}, before it was opened ({opened_date})"))
+        }
+        (DisputeStatus::Open, Some(_)) => {
+            f.issue("resolved_date", "an open dispute has no resolved_date; clear it or set status=resolved")
+        }
         _ => {}
     }
     Some(Dispute {
@@ -493,7 +546,9 @@ mod tests {
 
     fn text() -> impl Strategy<Value = String> {
         // Leading/trailing spaces are trimmed by design, so generate trimmed text.
-        "[A-Za-z0-9äöüÄÖÜßçé€ ,;\"'-]{1,12}".prop_map(|s| s.trim().to_string()).prop_filter("non-empty", |s| !s.is_empty())
+        "[A-Za-z0-9äöüÄÖÜßçé€ ,;\"'-]{1,12}"
+            .prop_map(|s| s.trim().to_string())
+            .prop_filter("non-empty", |s| !s.is_empty())
     }
 
     fn date() -> impl Strategy<Value = NaiveDate> {

@@ -78,13 +78,14 @@ fn open_files(plan: &IngestPlan) -> Result<Vec<FileRun>> {
         let display = path.display().to_string();
         // A file that can't be opened at all is an I/O error (exit 1); one that opens but has
         // no readable header is bad input (exit 3).
-        let source = match CsvSource::open(path, &display).with_context(|| format!("{display}: cannot read the file"))? {
-            Ok(s) => s,
-            Err(issue) => {
-                issues.push(issue);
-                continue;
-            }
-        };
+        let source =
+            match CsvSource::open(path, &display).with_context(|| format!("{display}: cannot read the file"))? {
+                Ok(s) => s,
+                Err(issue) => {
+                    issues.push(issue);
+                    continue;
+                }
+            };
         let kind = match plan.kind {
             Some(k) => k,
             None => match canonical::detect_kind(&source.header) {
@@ -242,7 +243,10 @@ pub fn run(ws: &Workspace, plan: &IngestPlan) -> Result<IngestReport> {
             say(plan.quiet, format!("rejected: {issue}"));
         }
         for (file, target, n) in &rejects_written {
-            say(plan.quiet, format!("{file}: {n} rejected row{} written to {}", if *n == 1 { "" } else { "s" }, target.display()));
+            say(
+                plan.quiet,
+                format!("{file}: {n} rejected row{} written to {}", if *n == 1 { "" } else { "s" }, target.display()),
+            );
         }
     }
     let Some(lock) = lock else {
@@ -251,6 +255,8 @@ pub fn run(ws: &Workspace, plan: &IngestPlan) -> Result<IngestReport> {
     let seq = manifest.next_seq();
     let segments = book.pending_segments(seq).context("encoding the new records")?;
     let commit = store.commit(&lock, "ingest", audits, segments)?;
+    // The process ends right after: freeing millions of records one by one only costs time.
+    std::mem::forget(book);
     Ok(IngestReport { files: commit.files, commit_seq: Some(commit.seq), dry_run: false })
 }
 
@@ -296,10 +302,12 @@ fn process<R: InBook + Admit>(
         }
     };
     let width = header_names.len();
-    // Per file: position of each accepted key → its row, for duplicate detection; keys of
-    // rejected rows are kept by name (there are few) so a later duplicate is still caught.
-    let mut seen: hashbrown::HashMap<u32, u64> = hashbrown::HashMap::new();
+    // Duplicates within the file: accepted keys are marked in the table (file number + row);
+    // keys of rejected rows are kept by name (there are few) so a later duplicate is still caught.
+    let file_no = book.next_file_no();
     let mut seen_rejected: HashMap<String, u64> = HashMap::new();
+    // Canonical rows run 40 to 120 bytes: reserve for the likely count to avoid rehashing.
+    R::table(book).reserve(usize::try_from(source.size / 64).unwrap_or(0));
     let mut scratch = csv::ByteRecord::new();
     let mut n: u64 = 0;
     let reject = |rec: &csv::StringRecord, line: u64, issues: Vec<Issue>| Reject {
@@ -322,7 +330,7 @@ fn process<R: InBook + Admit>(
             }
         };
         n += 1;
-        if let (Some(b), true) = (bar, n % 65_536 == 0) {
+        if let (Some(b), true) = (bar, n.is_multiple_of(65_536)) {
             b.set_position(source.bytes_read.get());
         }
         let mut fields = Fields { file: &display, line, header: &header, fields: &rec, issues: Vec::new() };
@@ -353,7 +361,7 @@ fn process<R: InBook + Admit>(
         let key = record.key();
         let table = R::table_ref(book);
         let pos = table.find(&key);
-        let first = pos.and_then(|p| seen.get(&p).copied()).or_else(|| seen_rejected.get(key.as_ref()).copied());
+        let first = pos.and_then(|p| table.seen_in(p, file_no)).or_else(|| seen_rejected.get(key.as_ref()).copied());
         if let Some(first) = first {
             let message = format!(
                 "duplicate {} key {} (also on row {first}); each record may appear once per file",
@@ -396,7 +404,7 @@ fn process<R: InBook + Admit>(
         if unchanged {
             out.unchanged += 1;
             if let Some(p) = pos {
-                seen.insert(p, line);
+                R::table(book).mark_seen(p, file_no, line);
             }
             continue;
         }
@@ -406,8 +414,9 @@ fn process<R: InBook + Admit>(
         } else {
             out.added += 1;
         }
-        let p = R::table(book).put(record, pos, false);
-        seen.insert(p, line);
+        let table = R::table(book);
+        let p = table.put(record, pos, false);
+        table.mark_seen(p, file_no, line);
     }
     out.sha256 = source.finish().map_err(|i| ArxError::input(vec![i]))?;
     Ok(out)

@@ -216,7 +216,8 @@ pub fn build(
     let mut accs: HashMap<(&str, Currency), Acc> = HashMap::new();
     let mut detail = Vec::new();
     for item in open.items.iter().filter(|i| wanted(i)) {
-        let acc = accs.entry((item.customer, item.currency)).or_insert_with(|| Acc { buckets: vec![0; n], ..Acc::default() });
+        let acc =
+            accs.entry((item.customer, item.currency)).or_insert_with(|| Acc { buckets: vec![0; n], ..Acc::default() });
         acc.total += item.open;
         let age = params.buckets.age(open.as_of, item.date, item.due);
         let to_unapplied = item.open < 0 && params.credits == Credits::Column;
@@ -260,8 +261,7 @@ pub fn build(
             continue;
         }
         let info = customers.get(customer);
-        let credit_limit =
-            info.filter(|i| i.currency.is_none_or(|c| c == currency)).and_then(|i| i.credit_limit);
+        let credit_limit = info.filter(|i| i.currency.is_none_or(|c| c == currency)).and_then(|i| i.credit_limit);
         let limit_used = credit_limit
             .filter(|l| *l > Decimal::ZERO)
             .and_then(|l| crate::money::to_decimal(acc.total, currency).checked_div(l));
@@ -278,8 +278,12 @@ pub fn build(
     }
     rows.sort_unstable_by(|a, b| (a.customer_id.as_str(), a.currency).cmp(&(b.customer_id.as_str(), b.currency)));
     detail.sort_unstable_by(|a, b| {
-        (a.customer_id.as_str(), a.currency, a.due_date, a.document_no.as_str())
-            .cmp(&(b.customer_id.as_str(), b.currency, b.due_date, b.document_no.as_str()))
+        (a.customer_id.as_str(), a.currency, a.due_date, a.document_no.as_str()).cmp(&(
+            b.customer_id.as_str(),
+            b.currency,
+            b.due_date,
+            b.document_no.as_str(),
+        ))
     });
 
     let mut totals: BTreeMap<Currency, CurrencyTotal> = BTreeMap::new();
@@ -309,13 +313,7 @@ pub fn build(
             )));
         }
     }
-    Ok(AgingReport {
-        params: params.clone(),
-        labels,
-        rows,
-        by_currency: totals.into_values().collect(),
-        detail,
-    })
+    Ok(AgingReport { params: params.clone(), labels, rows, by_currency: totals.into_values().collect(), detail })
 }
 
 #[cfg(test)]
@@ -342,7 +340,9 @@ mod tests {
     fn upper_bounds_are_inclusive() {
         let due = Buckets::new(vec![30, 60, 90, 120], Basis::Due).unwrap();
         let at = |age| due.labels()[due.index(age)].clone();
-        for (age, label) in [(-1, "current"), (0, "current"), (1, "1-30"), (30, "1-30"), (31, "31-60"), (120, "91-120"), (121, "121+")] {
+        for (age, label) in
+            [(-1, "current"), (0, "current"), (1, "1-30"), (30, "1-30"), (31, "31-60"), (120, "91-120"), (121, "121+")]
+        {
             assert_eq!(at(age), label, "age {age}");
         }
         let inv = Buckets::new(vec![30], Basis::Invoice).unwrap();

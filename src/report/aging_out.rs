@@ -62,7 +62,15 @@ pub fn summary_table(r: &AgingReport, human: bool) -> Table {
 /// The contract's `--detail` csv.
 pub fn detail_table(r: &AgingReport, human: bool) -> Table {
     let mut table = Table::new(&[
-        "customer_id", "document_no", "doc_type", "doc_date", "due_date", "currency", "amount", "open_amount", "age",
+        "customer_id",
+        "document_no",
+        "doc_type",
+        "doc_date",
+        "due_date",
+        "currency",
+        "amount",
+        "open_amount",
+        "age",
         "bucket",
     ]);
     let amount = |m: i64, c| if human { Value::Amount(format_grouped(m, c)) } else { money(m, c) };
@@ -147,7 +155,10 @@ pub fn workbook(r: &AgingReport, p: &Provenance) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let mut st = Styles::new();
     let title = vec![
-        format!("Accounts receivable aging{}", if p.company.is_empty() { String::new() } else { format!(" — {}", p.company) }),
+        format!(
+            "Accounts receivable aging{}",
+            if p.company.is_empty() { String::new() } else { format!(" — {}", p.company) }
+        ),
         describe(r),
     ];
 
@@ -159,7 +170,8 @@ pub fn workbook(r: &AgingReport, p: &Provenance) -> Result<Vec<u8>, XlsxError> {
     order.sort_by(|a, b| (a.currency, &a.customer_id).cmp(&(b.currency, &b.customer_id)));
     let mut rows = order.into_iter().map(|row| {
         let name = if row.customer_id.is_empty() { UNIDENTIFIED.to_string() } else { row.customer_name.clone() };
-        let mut v = vec![XCell::Text(row.customer_id.clone()), XCell::Text(name), XCell::Text(row.currency.to_string())];
+        let mut v =
+            vec![XCell::Text(row.customer_id.clone()), XCell::Text(name), XCell::Text(row.currency.to_string())];
         v.extend(row.buckets.iter().map(|b| XCell::Money(*b, row.currency)));
         v.push(XCell::Money(row.unapplied, row.currency));
         v.push(XCell::Money(row.total, row.currency));
@@ -195,10 +207,21 @@ pub fn workbook(r: &AgingReport, p: &Provenance) -> Result<Vec<u8>, XlsxError> {
     )?;
 
     // Detail: every open item.
-    let header: Vec<String> =
-        ["Customer ID", "Customer", "Document", "Type", "Doc date", "Due date", "Currency", "Amount", "Open amount", "Age (days)", "Bucket"]
-            .map(String::from)
-            .to_vec();
+    let header: Vec<String> = [
+        "Customer ID",
+        "Customer",
+        "Document",
+        "Type",
+        "Doc date",
+        "Due date",
+        "Currency",
+        "Amount",
+        "Open amount",
+        "Age (days)",
+        "Bucket",
+    ]
+    .map(String::from)
+    .to_vec();
     let mut rows = r.detail.iter().map(|d| {
         vec![
             XCell::Text(d.customer_id.clone()),
@@ -218,7 +241,14 @@ pub fn workbook(r: &AgingReport, p: &Provenance) -> Result<Vec<u8>, XlsxError> {
     xlsx::write_table(
         &mut wb,
         &mut st,
-        SheetTable { name: "Detail", title: &detail_title, header, rows: &mut rows, totals: Vec::new(), frozen_cols: 3 },
+        SheetTable {
+            name: "Detail",
+            title: &detail_title,
+            header,
+            rows: &mut rows,
+            totals: Vec::new(),
+            frozen_cols: 3,
+        },
     )?;
 
     // By currency, with the chart of balance by bucket.
@@ -236,7 +266,14 @@ pub fn workbook(r: &AgingReport, p: &Provenance) -> Result<Vec<u8>, XlsxError> {
     xlsx::write_table(
         &mut wb,
         &mut st,
-        SheetTable { name: "By currency", title: &cur_title, header, rows: &mut rows, totals: Vec::new(), frozen_cols: 1 },
+        SheetTable {
+            name: "By currency",
+            title: &cur_title,
+            header,
+            rows: &mut rows,
+            totals: Vec::new(),
+            frozen_cols: 1,
+        },
     )?;
     // Title (2 lines) + blank → header on row 3, currencies from row 4.
     let header_row = 3u32;
@@ -262,10 +299,7 @@ pub fn workbook(r: &AgingReport, p: &Provenance) -> Result<Vec<u8>, XlsxError> {
         ("Company".to_string(), p.company.clone()),
         ("As of".to_string(), r.params.as_of.to_string()),
         ("Basis".to_string(), r.params.buckets.basis().name().to_string()),
-        (
-            "Buckets".to_string(),
-            r.params.buckets.bounds().iter().map(u32::to_string).collect::<Vec<_>>().join(","),
-        ),
+        ("Buckets".to_string(), r.params.buckets.bounds().iter().map(u32::to_string).collect::<Vec<_>>().join(",")),
         ("Bucket columns".to_string(), r.labels.join(", ")),
         ("Credits".to_string(), r.params.credits.name().to_string()),
         (
@@ -292,12 +326,14 @@ pub fn workbook(r: &AgingReport, p: &Provenance) -> Result<Vec<u8>, XlsxError> {
             ]
         })
         .collect();
-    xlsx::write_parameters(&mut wb, &mut st, &pairs, &["Kind", "File", "SHA-256", "Bytes", "Loaded at", "Profile"], &table)?;
+    xlsx::write_parameters(
+        &mut wb,
+        &mut st,
+        &pairs,
+        &["Kind", "File", "SHA-256", "Bytes", "Loaded at", "Profile"],
+        &table,
+    )?;
 
-    wb.set_properties(&xlsx::properties(
-        &format!("AR aging as of {}", r.params.as_of),
-        &p.company,
-        r.params.as_of,
-    )?);
+    wb.set_properties(&xlsx::properties(&format!("AR aging as of {}", r.params.as_of), &p.company, r.params.as_of)?);
     wb.save_to_buffer()
 }

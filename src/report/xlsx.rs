@@ -123,7 +123,14 @@ pub fn money_value(minor: i64, currency: Currency) -> f64 {
     to_decimal(minor, currency).to_f64().unwrap_or(0.0)
 }
 
-pub fn write_cell(ws: &mut Worksheet, st: &mut Styles, row: u32, col: u16, cell: &XCell, total: bool) -> Result<(), XlsxError> {
+pub fn write_cell(
+    ws: &mut Worksheet,
+    st: &mut Styles,
+    row: u32,
+    col: u16,
+    cell: &XCell,
+    total: bool,
+) -> Result<(), XlsxError> {
     match cell {
         XCell::Text(t) if total => ws.write_string_with_format(row, col, safe_text(t), &st.total_label)?,
         XCell::Text(t) => ws.write_string(row, col, safe_text(t))?,
@@ -188,7 +195,11 @@ pub fn write_table(wb: &mut Workbook, st: &mut Styles, table: SheetTable<'_>) ->
         let mut widths = Widths::new(&header);
         let numeric: Vec<bool> = rows
             .peek()
-            .map(|r| r.iter().map(|c| matches!(c, XCell::Money(..) | XCell::Int(_) | XCell::Percent(_) | XCell::Empty)).collect())
+            .map(|r| {
+                r.iter()
+                    .map(|c| matches!(c, XCell::Money(..) | XCell::Int(_) | XCell::Percent(_) | XCell::Empty))
+                    .collect()
+            })
             .unwrap_or_default();
         for (c, h) in header.iter().enumerate() {
             let f = if numeric.get(c).copied().unwrap_or(false) { &st.header_right } else { &st.header };

@@ -7,7 +7,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn big_invoices(n: usize) -> String {
-    let mut s = String::from("document_no,customer_id,doc_date,amount,currency,doc_type,due_date,reference,po_number\n");
+    let mut s =
+        String::from("document_no,customer_id,doc_date,amount,currency,doc_type,due_date,reference,po_number\n");
     for i in 0..n {
         let _ = writeln!(
             s,
@@ -42,13 +43,10 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
 #[test]
 fn killed_ingest_leaves_store_before_or_after() {
     let base = Ws::new();
-    base.write(
-        "seed.csv",
-        "document_no,customer_id,doc_date,amount,currency\nSEED-1,C1,2024-01-01,10.00,EUR\n",
-    );
+    base.write("seed.csv", "document_no,customer_id,doc_date,amount,currency\nSEED-1,C1,2024-01-01,10.00,EUR\n");
     base.arx(&["ingest", "seed.csv"]).success();
     let before = base.export("invoices");
-    let big = base.write("big.csv", &big_invoices(60_000));
+    let big = base.write("big.csv", big_invoices(60_000));
 
     // One undisturbed run gives "after" and how long a commit takes.
     let full = tempfile::tempdir().unwrap();
@@ -84,7 +82,8 @@ fn killed_ingest_leaves_store_before_or_after() {
         std::thread::sleep(took.mul_f64(f64::from(i) / f64::from(runs) * 1.1));
         let _ = child.kill();
         let _ = child.wait();
-        let out = Command::new(bin()).args(["--workspace", ws.to_str().unwrap(), "export", "invoices"]).output().unwrap();
+        let out =
+            Command::new(bin()).args(["--workspace", ws.to_str().unwrap(), "export", "invoices"]).output().unwrap();
         assert!(out.status.success(), "store unreadable after kill #{i}: {}", String::from_utf8_lossy(&out.stderr));
         let now = String::from_utf8(out.stdout).unwrap();
         if now == before {
@@ -99,7 +98,8 @@ fn killed_ingest_leaves_store_before_or_after() {
             .args(["--workspace", ws.to_str().unwrap(), "--quiet", "ingest", big.to_str().unwrap()])
             .timeout_status(Duration::from_secs(120));
         assert!(again, "re-ingest after kill #{i} failed");
-        let out = Command::new(bin()).args(["--workspace", ws.to_str().unwrap(), "export", "invoices"]).output().unwrap();
+        let out =
+            Command::new(bin()).args(["--workspace", ws.to_str().unwrap(), "export", "invoices"]).output().unwrap();
         assert_eq!(String::from_utf8(out.stdout).unwrap(), after);
     }
     assert!(saw_before > 0, "no kill landed before the commit; the test did not test anything");

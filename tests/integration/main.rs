@@ -1,4 +1,5 @@
+mod aging;
 mod common;
+mod crash_safety;
 mod ingest_behaviour;
 mod ingest_validation;
-mod crash_safety;
