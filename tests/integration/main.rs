@@ -3,3 +3,4 @@ mod common;
 mod crash_safety;
 mod ingest_behaviour;
 mod ingest_validation;
+mod synth_roundtrip;
