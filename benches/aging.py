@@ -5,6 +5,7 @@ For each size N (invoices; customers = N/50, with the synth generator's payments
 applications), median of --runs runs, wall time and peak RSS (GNU time):
   arx store csv   `arx aging --as-of D --format csv` over an ingested workspace (Parquet store)
   arx store xlsx  `arx aging --as-of D -o aging.xlsx` (Summary, Detail, By currency, Parameters)
+  arx xlsx summary the same workbook with --summary-only (no Detail sheet)
   arx input csv   `arx aging --input customers.csv invoices.csv payments.csv applications.csv`
   duckdb parquet  the same summary in SQL (benches/aging_duckdb.sql) over Parquet copies
   duckdb csv      the same SQL over the CSV files (typed explicitly, no inference)
@@ -117,6 +118,7 @@ def main():
         cases = {
             "arx store csv": lambda i: timed([ARX, "--workspace", ws, "--quiet", "aging", "--as-of", args.as_of, "--format", "csv"], f"{out}/arx-store-{i}.csv"),
             "arx store xlsx": lambda i: timed([ARX, "--workspace", ws, "--quiet", "aging", "--as-of", args.as_of, "-o", f"{out}/aging-{i}.xlsx"]),
+            "arx xlsx summary": lambda i: timed([ARX, "--workspace", ws, "--quiet", "aging", "--as-of", args.as_of, "--summary-only", "-o", f"{out}/summary-{i}.xlsx"]),
             "arx input csv": lambda i: timed([ARX, "--quiet", "--no-progress", "aging", "--as-of", args.as_of, "--format", "csv", "--input"] + [f"{data}/{k}.csv" for k in KINDS], f"{out}/arx-input-{i}.csv"),
             "duckdb parquet": lambda i: timed([sys.executable, "-c", duck_script(data, "parquet", args.as_of, f"{out}/duck-parquet-{i}.csv")]),
             "duckdb csv": lambda i: timed([sys.executable, "-c", duck_script(data, "csv", args.as_of, f"{out}/duck-csv-{i}.csv")]),

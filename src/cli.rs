@@ -134,6 +134,10 @@ pub struct AgingArgs {
     /// Write a workbook (Summary, Detail, By currency, Parameters) instead of printing
     #[arg(short = 'o', long = "output", value_name = "FILE.xlsx")]
     pub output: Option<PathBuf>,
+    /// Workbook without the Detail sheet (for very large ledgers: millions of open items are
+    /// slow to write and too many for Excel to enjoy)
+    #[arg(long, requires = "output")]
+    pub summary_only: bool,
     /// Work straight from export files instead of the workspace (nothing is stored)
     #[arg(long = "input", value_name = "FILE", num_args = 1..)]
     pub inputs: Vec<PathBuf>,

@@ -204,16 +204,6 @@ pub fn write_parquet<W: Write>(df: &mut DataFrame, writer: W) -> Result<(), Fram
     Ok(())
 }
 
-/// Reads only `columns` of a Parquet file already in memory (its checksum verified first).
-pub fn read_parquet_columns(bytes: Vec<u8>, columns: &[&str]) -> Result<DataFrame, FrameError> {
-    let cols: Vec<String> = columns.iter().map(|c| c.to_string()).collect();
-    Ok(ParquetReader::new(Cursor::new(bytes)).with_columns(Some(cols)).finish()?)
-}
-
-pub fn any_void(df: &DataFrame) -> bool {
-    df.column(VOID_COL).ok().and_then(|c| c.bool().ok().map(|b| b.any())).unwrap_or(false)
-}
-
 /// Reads a Parquet file already in memory (so its checksum was verified first).
 pub fn read_parquet(bytes: Vec<u8>) -> Result<DataFrame, FrameError> {
     Ok(ParquetReader::new(Cursor::new(bytes)).finish()?)
@@ -252,176 +242,94 @@ mod tests {
     }
 }
 
-/// Store frames → the ledger's borrowed rows. Currency and type texts repeat, so each distinct
-/// text is parsed once.
-pub mod ledger_rows {
+/// Single columns of an in-memory Parquet segment, read one at a time so a ten-million-row
+/// segment never has more than one column decoded at once.
+pub mod columns {
     use super::*;
-    use crate::ledger::{self, AppRow, DocRow, PayRow};
-    use crate::model::{ApplicationKind, DocType};
-    use crate::money::Currency;
 
-    pub const DOC_COLUMNS: &[&str] =
-        &["document_no", "customer_id", "doc_date", "amount", "currency", "doc_type", "due_date"];
-    pub const PAYMENT_COLUMNS: &[&str] = &["payment_id", "payment_date", "amount", "currency", "customer_id"];
-    pub const APP_COLUMNS: &[&str] = &["kind", "source", "document_no", "applied_date", "amount"];
-
-    #[derive(Debug, thiserror::Error)]
-    #[error("stored value '{value}' in column '{column}' is not valid; the store is corrupt")]
-    pub struct BadValue {
-        pub column: &'static str,
-        pub value: String,
+    fn column(bytes: &[u8], name: &'static str) -> Result<DataFrame, FrameError> {
+        Ok(ParquetReader::new(Cursor::new(bytes)).with_columns(Some(vec![name.to_string()])).finish()?)
     }
 
-    fn currency<'a>(cache: &mut Vec<(&'a str, Currency)>, text: &'a str) -> Result<Currency, BadValue> {
-        if let Some((_, c)) = cache.iter().find(|(t, _)| *t == text) {
-            return Ok(*c);
+    /// Calls `f(row, value)` for each value of a text column; `f` may refuse a value.
+    pub fn each_str(
+        bytes: &[u8],
+        name: &'static str,
+        mut f: impl FnMut(usize, Option<&str>) -> Result<(), String>,
+    ) -> Result<(), FrameError> {
+        let df = column(bytes, name)?;
+        let ca = df.column(name)?.str().map_err(|_| FrameError::Type(name))?;
+        for (i, v) in ca.iter().enumerate() {
+            f(i, v).map_err(|message| FrameError::Decode {
+                row: i,
+                source: crate::model::DecodeError { column: name, message },
+            })?;
         }
-        let c = Currency::parse(text).map_err(|_| BadValue { column: "currency", value: text.into() })?;
-        cache.push((text, c));
-        Ok(c)
+        Ok(())
     }
 
-    fn strs<'a>(df: &'a DataFrame, name: &'static str) -> Result<&'a StringChunked, FrameError> {
-        df.column(name)?.str().map_err(|_| FrameError::Type(name))
+    /// A decoded text column, kept so its values can be borrowed (e.g. by several threads).
+    pub struct StrColumn {
+        df: DataFrame,
+        name: &'static str,
     }
-    fn days<'a>(df: &'a DataFrame, name: &'static str) -> Result<&'a Int32Chunked, FrameError> {
-        Ok(&df.column(name)?.date().map_err(|_| FrameError::Type(name))?.phys)
+
+    impl StrColumn {
+        pub fn values(&self) -> Result<Vec<Option<&str>>, FrameError> {
+            Ok(self.df.column(self.name)?.str().map_err(|_| FrameError::Type(self.name))?.iter().collect())
+        }
     }
-    fn ints<'a>(df: &'a DataFrame, name: &'static str) -> Result<&'a Int64Chunked, FrameError> {
-        df.column(name)?.i64().map_err(|_| FrameError::Type(name))
+
+    pub fn strs(bytes: &[u8], name: &'static str) -> Result<StrColumn, FrameError> {
+        Ok(StrColumn { df: column(bytes, name)?, name })
     }
-    fn voids(df: &DataFrame) -> Result<Vec<bool>, FrameError> {
-        Ok(df
+
+    /// Marks a missing date in `days` (4 bytes a row instead of 8 for `Option<i32>`).
+    pub const NO_DAY: i32 = i32::MIN;
+
+    fn missing(name: &'static str, row: usize) -> FrameError {
+        FrameError::Decode {
+            row,
+            source: crate::model::DecodeError { column: name, message: "required value is missing".into() },
+        }
+    }
+
+    /// A date column as day numbers; `NO_DAY` where empty, unless `required`.
+    pub fn days(bytes: &[u8], name: &'static str, required: bool) -> Result<Vec<i32>, FrameError> {
+        let df = column(bytes, name)?;
+        let ca = &df.column(name)?.date().map_err(|_| FrameError::Type(name))?.phys;
+        let mut out = Vec::with_capacity(ca.len());
+        for (i, v) in ca.iter().enumerate() {
+            out.push(match v {
+                Some(d) => d,
+                None if required => return Err(missing(name, i)),
+                None => NO_DAY,
+            });
+        }
+        Ok(out)
+    }
+
+    /// A required whole-number column (amounts in minor units).
+    pub fn ints(bytes: &[u8], name: &'static str) -> Result<Vec<i64>, FrameError> {
+        let df = column(bytes, name)?;
+        let ca = df.column(name)?.i64().map_err(|_| FrameError::Type(name))?;
+        let mut out = Vec::with_capacity(ca.len());
+        for (i, v) in ca.iter().enumerate() {
+            out.push(v.ok_or_else(|| missing(name, i))?);
+        }
+        Ok(out)
+    }
+
+    /// The `_void` flags of a store segment.
+    pub fn voids(bytes: &[u8]) -> Result<Vec<bool>, FrameError> {
+        let df = column(bytes, VOID_COL)?;
+        let out = df
             .column(VOID_COL)?
             .bool()
             .map_err(|_| FrameError::Type(VOID_COL))?
             .iter()
-            .map(|v| v.unwrap_or(false))
-            .collect())
-    }
-
-    fn missing(column: &'static str) -> FrameError {
-        FrameError::Decode {
-            row: 0,
-            source: crate::model::DecodeError { column, message: "required value is missing".into() },
-        }
-    }
-
-    fn bad(e: BadValue) -> FrameError {
-        FrameError::Decode { row: 0, source: crate::model::DecodeError { column: e.column, message: e.to_string() } }
-    }
-
-    /// Documents of all segments, latest version per key when `dedupe`.
-    pub fn docs(frames: &[DataFrame], dedupe: bool) -> Result<Vec<DocRow<'_>>, FrameError> {
-        let mut out = Vec::new();
-        let mut void = Vec::new();
-        let mut cache = Vec::new();
-        for df in frames {
-            let (no, cust, date, amount, cur, ty, due) = (
-                strs(df, "document_no")?,
-                strs(df, "customer_id")?,
-                days(df, "doc_date")?,
-                ints(df, "amount")?,
-                strs(df, "currency")?,
-                strs(df, "doc_type")?,
-                days(df, "due_date")?,
-            );
-            let it = no
-                .iter()
-                .zip(cust.iter())
-                .zip(date.iter())
-                .zip(amount.iter())
-                .zip(cur.iter())
-                .zip(ty.iter())
-                .zip(due.iter());
-            for ((((((no, cust), date), amount), cur), ty), due) in it {
-                let date = date.ok_or_else(|| missing("doc_date"))?;
-                let doc_type = match ty {
-                    Some("invoice") => DocType::Invoice,
-                    Some("credit_note") => DocType::CreditNote,
-                    Some("debit_note") => DocType::DebitNote,
-                    other => DocType::parse(other.unwrap_or(""))
-                        .ok_or_else(|| bad(BadValue { column: "doc_type", value: other.unwrap_or("").into() }))?,
-                };
-                out.push(DocRow {
-                    no: no.ok_or_else(|| missing("document_no"))?,
-                    customer: cust.ok_or_else(|| missing("customer_id"))?,
-                    date,
-                    due: due.unwrap_or(date),
-                    amount: amount.ok_or_else(|| missing("amount"))?,
-                    currency: currency(&mut cache, cur.ok_or_else(|| missing("currency"))?).map_err(bad)?,
-                    doc_type,
-                });
-            }
-            if dedupe {
-                void.extend(voids(df)?);
-            }
-        }
-        Ok(if dedupe { ledger::latest_by_key(out, &void, |d| d.no) } else { out })
-    }
-
-    pub fn payments(frames: &[DataFrame], dedupe: bool) -> Result<Vec<PayRow<'_>>, FrameError> {
-        let mut out = Vec::new();
-        let mut void = Vec::new();
-        let mut cache = Vec::new();
-        for df in frames {
-            let (id, date, amount, cur, cust) = (
-                strs(df, "payment_id")?,
-                days(df, "payment_date")?,
-                ints(df, "amount")?,
-                strs(df, "currency")?,
-                strs(df, "customer_id")?,
-            );
-            for ((((id, date), amount), cur), cust) in
-                id.iter().zip(date.iter()).zip(amount.iter()).zip(cur.iter()).zip(cust.iter())
-            {
-                out.push(PayRow {
-                    id: id.ok_or_else(|| missing("payment_id"))?,
-                    customer: cust,
-                    date: date.ok_or_else(|| missing("payment_date"))?,
-                    amount: amount.ok_or_else(|| missing("amount"))?,
-                    currency: currency(&mut cache, cur.ok_or_else(|| missing("currency"))?).map_err(bad)?,
-                });
-            }
-            if dedupe {
-                void.extend(voids(df)?);
-            }
-        }
-        Ok(if dedupe { ledger::latest_by_key(out, &void, |p| p.id) } else { out })
-    }
-
-    pub fn apps(frames: &[DataFrame], dedupe: bool) -> Result<Vec<AppRow<'_>>, FrameError> {
-        let mut out = Vec::new();
-        let mut void = Vec::new();
-        for df in frames {
-            let (kind, source, doc, date, amount) = (
-                strs(df, "kind")?,
-                strs(df, "source")?,
-                strs(df, "document_no")?,
-                days(df, "applied_date")?,
-                ints(df, "amount")?,
-            );
-            for ((((kind, source), doc), date), amount) in
-                kind.iter().zip(source.iter()).zip(doc.iter()).zip(date.iter()).zip(amount.iter())
-            {
-                let kind = match kind {
-                    Some("payment") => ApplicationKind::Payment,
-                    Some("credit") => ApplicationKind::Credit,
-                    other => ApplicationKind::parse(other.unwrap_or(""))
-                        .ok_or_else(|| bad(BadValue { column: "kind", value: other.unwrap_or("").into() }))?,
-                };
-                out.push(AppRow {
-                    kind,
-                    source: source.ok_or_else(|| missing("source"))?,
-                    doc: doc.ok_or_else(|| missing("document_no"))?,
-                    date: date.ok_or_else(|| missing("applied_date"))?,
-                    amount: amount.ok_or_else(|| missing("amount"))?,
-                });
-            }
-            if dedupe {
-                void.extend(voids(df)?);
-            }
-        }
-        Ok(if dedupe { ledger::latest_apps(out, &void) } else { out })
+            .map(|v| v == Some(true))
+            .collect();
+        Ok(out)
     }
 }

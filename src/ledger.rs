@@ -1,8 +1,9 @@
 //! Open items and balances as of a date: THE one place CONTRACT.md §3's house rules live.
 //! Every report asks this module for open items; none recomputes them.
 //!
-//! Rows are borrowed (`&str` into store frames or parsed records) and dates are day numbers,
-//! so ten million invoices are aged without one allocation per row.
+//! The ledger is compact so ten million invoices age in little memory: ids live in one text
+//! arena, customers are interned to numbers, documents and payments are small fixed rows, and
+//! applications are streamed through `OpenItemsBuilder::apply` without being kept.
 
 use crate::model::{ApplicationKind, DocType};
 use crate::money::Currency;
@@ -24,43 +25,182 @@ pub fn date(d: Day) -> NaiveDate {
     NaiveDate::from_num_days_from_ce_opt(d + EPOCH_DAYS_FROM_CE).unwrap_or(NaiveDate::MIN)
 }
 
+/// Interned texts (document numbers, payment ids, customer ids), found by value through a
+/// hash index that stores only positions.
+#[derive(Default)]
+pub struct Ids {
+    text: String,
+    ends: Vec<usize>,
+    index: HashTable<u32>,
+    hasher: DefaultHashBuilder,
+}
+
+impl Ids {
+    pub fn with_capacity(n: usize) -> Ids {
+        Ids { ends: Vec::with_capacity(n), index: HashTable::with_capacity(n), ..Ids::default() }
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    pub fn get(&self, i: u32) -> &str {
+        let i = i as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
+    }
+
+    pub fn find(&self, s: &str) -> Option<u32> {
+        let h = self.hasher.hash_one(s);
+        self.index.find(h, |&i| self.get(i) == s).copied()
+    }
+
+    /// The position of `s`, adding it when new; the bool says whether it was new.
+    pub fn intern(&mut self, s: &str) -> (u32, bool) {
+        if let Some(i) = self.find(s) {
+            return (i, false);
+        }
+        let i = self.ends.len() as u32;
+        self.text.push_str(s);
+        self.ends.push(self.text.len());
+        let h = self.hasher.hash_one(s);
+        let (text, ends, hasher) = (&self.text, &self.ends, &self.hasher);
+        let get = |j: u32| {
+            let j = j as usize;
+            &text[if j == 0 { 0 } else { ends[j - 1] }..ends[j]]
+        };
+        self.index.insert_unique(h, i, |&j| hasher.hash_one(get(j)));
+        (i, true)
+    }
+}
+
+/// No customer (a payment that names none).
+pub const NO_CUSTOMER: u32 = u32::MAX;
+
 #[derive(Clone, Copy, Debug)]
-pub struct DocRow<'a> {
-    pub no: &'a str,
-    pub customer: &'a str,
+pub struct Doc {
+    pub customer: u32,
     pub date: Day,
     pub due: Day,
     /// Signed: credit notes negative.
     pub amount: i64,
     pub currency: Currency,
     pub doc_type: DocType,
+    /// False when a later version voided the document.
+    pub live: bool,
 }
 
 #[derive(Clone, Copy, Debug)]
-pub struct PayRow<'a> {
-    pub id: &'a str,
-    pub customer: Option<&'a str>,
+pub struct Pay {
+    pub customer: u32,
     pub date: Day,
     /// Positive = cash received.
     pub amount: i64,
     pub currency: Currency,
+    pub live: bool,
 }
 
+/// What an application draws on besides reducing its document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// A payment (position in `Ledger::pay_ids`), used up by the same amount.
+    Payment(u32),
+    /// A credit note (position in `Ledger::doc_ids`), used up by the same amount.
+    Credit(u32),
+    /// A write-off, discount or deduction: nothing else moves.
+    Adjustment,
+}
+
+/// An application resolved against the ledger.
 #[derive(Clone, Copy, Debug)]
-pub struct AppRow<'a> {
-    pub kind: ApplicationKind,
-    pub source: &'a str,
-    pub doc: &'a str,
+pub struct App {
+    pub doc: u32,
+    pub source: Source,
     pub date: Day,
     pub amount: i64,
 }
 
-/// The current documents, payments and applications of a ledger (one version per key).
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    #[error("an application names document '{0}', which is not in the ledger; the store is inconsistent")]
+    UnknownDocument(String),
+    #[error("an application names payment '{0}', which is not in the ledger; the store is inconsistent")]
+    UnknownPayment(String),
+}
+
+/// The current documents and payments, one version per key (later versions replace earlier).
 #[derive(Default)]
-pub struct Books<'a> {
-    pub docs: Vec<DocRow<'a>>,
-    pub payments: Vec<PayRow<'a>>,
-    pub apps: Vec<AppRow<'a>>,
+pub struct Ledger {
+    pub customers: Ids,
+    pub doc_ids: Ids,
+    pub docs: Vec<Doc>,
+    pub pay_ids: Ids,
+    pub pays: Vec<Pay>,
+}
+
+impl Ledger {
+    pub fn with_capacity(docs: usize, pays: usize) -> Ledger {
+        Ledger {
+            doc_ids: Ids::with_capacity(docs),
+            docs: Vec::with_capacity(docs),
+            pay_ids: Ids::with_capacity(pays),
+            pays: Vec::with_capacity(pays),
+            ..Ledger::default()
+        }
+    }
+
+    pub fn customer(&mut self, id: &str) -> u32 {
+        self.customers.intern(id).0
+    }
+
+    /// Adds a document; a later version of the same number replaces it (or voids it).
+    pub fn add_doc(&mut self, no: &str, doc: Doc) {
+        let (i, new) = self.doc_ids.intern(no);
+        if new {
+            self.docs.push(doc);
+        } else {
+            self.docs[i as usize] = doc;
+        }
+    }
+
+    pub fn add_payment(&mut self, id: &str, pay: Pay) {
+        let (i, new) = self.pay_ids.intern(id);
+        if new {
+            self.pays.push(pay);
+        } else {
+            self.pays[i as usize] = pay;
+        }
+    }
+
+    /// Resolves an application's names to positions.
+    pub fn resolve(
+        &self,
+        kind: ApplicationKind,
+        source: &str,
+        doc: &str,
+        date: Day,
+        amount: i64,
+    ) -> Result<App, LedgerError> {
+        let d = self.doc_ids.find(doc).ok_or_else(|| LedgerError::UnknownDocument(doc.to_string()))?;
+        Ok(App { doc: d, source: self.resolve_source(kind, source)?, date, amount })
+    }
+
+    /// What an application of `kind` from `source` draws on.
+    pub fn resolve_source(&self, kind: ApplicationKind, source: &str) -> Result<Source, LedgerError> {
+        Ok(match kind {
+            ApplicationKind::Payment => Source::Payment(
+                self.pay_ids.find(source).ok_or_else(|| LedgerError::UnknownPayment(source.to_string()))?,
+            ),
+            ApplicationKind::Credit => Source::Credit(
+                self.doc_ids.find(source).ok_or_else(|| LedgerError::UnknownDocument(source.to_string()))?,
+            ),
+            ApplicationKind::WriteOff | ApplicationKind::Discount | ApplicationKind::Deduction => Source::Adjustment,
+        })
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -102,204 +242,157 @@ pub struct OpenItems<'a> {
     pub identity: BTreeMap<Currency, i64>,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum LedgerError {
-    #[error("application from '{from}' names document '{doc}', which is not in the ledger; the store is inconsistent")]
-    UnknownDocument { from: String, doc: String },
-    #[error("application names payment '{0}', which is not in the ledger; the store is inconsistent")]
-    UnknownPayment(String),
+/// Accumulates applications (streamed, in any order) against a ledger as of a date.
+pub struct OpenItemsBuilder<'a> {
+    ledger: &'a Ledger,
+    as_of: Day,
+    doc_open: Vec<i64>,
+    pay_applied: Vec<i64>,
+    /// Earliest payment application of each payment dated ≤ as-of: (date, document).
+    first_app: Vec<(Day, u32)>,
+    adjustments: BTreeMap<Currency, i64>,
 }
 
-/// A key → position index that keeps no copies of the keys.
-struct Index {
-    table: HashTable<u32>,
-    hasher: DefaultHashBuilder,
-}
+impl<'a> OpenItemsBuilder<'a> {
+    pub fn new(ledger: &'a Ledger, as_of: Day) -> Self {
+        OpenItemsBuilder {
+            ledger,
+            as_of,
+            doc_open: ledger.docs.iter().map(|d| d.amount).collect(),
+            pay_applied: vec![0; ledger.pays.len()],
+            first_app: vec![(Day::MAX, u32::MAX); ledger.pays.len()],
+            adjustments: BTreeMap::new(),
+        }
+    }
 
-impl Index {
-    fn build<'a, T>(rows: &[T], key: impl Fn(&T) -> &'a str) -> Index {
-        let hasher = DefaultHashBuilder::default();
-        let mut table = HashTable::with_capacity(rows.len());
-        for (i, r) in rows.iter().enumerate() {
-            let h = hasher.hash_one(key(r));
-            // Later rows win: books hold one version per key, so this only guards odd input.
-            match table.find_mut(h, |&j: &u32| key(&rows[j as usize]) == key(r)) {
-                Some(slot) => *slot = i as u32,
-                None => {
-                    table.insert_unique(h, i as u32, |&j: &u32| hasher.hash_one(key(&rows[j as usize])));
+    /// Applies one application (ignored when dated after the as-of date).
+    pub fn apply(&mut self, a: App) {
+        if a.date > self.as_of {
+            return;
+        }
+        let d = a.doc as usize;
+        self.doc_open[d] -= a.amount;
+        match a.source {
+            Source::Payment(p) => {
+                let p = p as usize;
+                self.pay_applied[p] += a.amount;
+                let (date, doc) = self.first_app[p];
+                let earlier = a.date < date
+                    || (a.date == date
+                        && (doc == u32::MAX || self.ledger.doc_ids.get(a.doc) < self.ledger.doc_ids.get(doc)));
+                if earlier {
+                    self.first_app[p] = (a.date, a.doc);
                 }
             }
+            Source::Credit(c) => self.doc_open[c as usize] += a.amount,
+            Source::Adjustment => *self.adjustments.entry(self.ledger.docs[d].currency).or_default() -= a.amount,
         }
-        Index { table, hasher }
     }
 
-    fn get<'a, T>(&self, rows: &[T], key: impl Fn(&T) -> &'a str, k: &str) -> Option<usize> {
-        let h = self.hasher.hash_one(k);
-        self.table.find(h, |&j| key(&rows[j as usize]) == k).map(|&j| j as usize)
-    }
-}
-
-/// Keeps the last row per key (rows are in commit order) and drops keys whose last row is void.
-pub fn latest_by_key<'a, T: Copy>(rows: Vec<T>, void: &[bool], key: impl Fn(&T) -> &'a str) -> Vec<T> {
-    let index = Index::build(&rows, &key);
-    let mut keep = vec![false; rows.len()];
-    for &i in index.table.iter() {
-        keep[i as usize] = !void.get(i as usize).copied().unwrap_or(false);
-    }
-    rows.into_iter().zip(keep).filter(|(_, k)| *k).map(|(r, _)| r).collect()
-}
-
-/// `latest_by_key` for applications, whose key is kind + source + document + date.
-pub fn latest_apps<'a>(rows: Vec<AppRow<'a>>, void: &[bool]) -> Vec<AppRow<'a>> {
-    let mut last: hashbrown::HashMap<(ApplicationKind, &'a str, &'a str, Day), usize> = hashbrown::HashMap::new();
-    for (i, a) in rows.iter().enumerate() {
-        last.insert((a.kind, a.source, a.doc, a.date), i);
-    }
-    let mut keep = vec![false; rows.len()];
-    for &i in last.values() {
-        keep[i] = !void.get(i).copied().unwrap_or(false);
-    }
-    rows.into_iter().zip(keep).filter(|(_, k)| *k).map(|(r, _)| r).collect()
-}
-
-/// Open items as of `as_of` under CONTRACT.md §3.
-pub fn open_items<'a>(books: &Books<'a>, as_of: Day) -> Result<OpenItems<'a>, LedgerError> {
-    let doc_index = Index::build(&books.docs, |d: &DocRow<'a>| d.no);
-    let pay_index = Index::build(&books.payments, |p: &PayRow<'a>| p.id);
-    let mut doc_open: Vec<i64> = books.docs.iter().map(|d| d.amount).collect();
-    let mut pay_applied: Vec<i64> = vec![0; books.payments.len()];
-    // Earliest application of each payment (date, document position), to find the customer of
-    // payments that name none.
-    let mut first_app: Vec<Option<(Day, &'a str, usize)>> = vec![None; books.payments.len()];
-    let mut identity: BTreeMap<Currency, i64> = BTreeMap::new();
-
-    for a in books.apps.iter().filter(|a| a.date <= as_of) {
-        let d = doc_index
-            .get(&books.docs, |d: &DocRow<'a>| d.no, a.doc)
-            .ok_or_else(|| LedgerError::UnknownDocument { from: a.source.to_string(), doc: a.doc.to_string() })?;
-        doc_open[d] -= a.amount;
-        match a.kind {
-            ApplicationKind::Payment => {
-                let p = pay_index
-                    .get(&books.payments, |p: &PayRow<'a>| p.id, a.source)
-                    .ok_or_else(|| LedgerError::UnknownPayment(a.source.to_string()))?;
-                pay_applied[p] += a.amount;
-                let candidate = (a.date, a.doc, d);
-                match first_app[p] {
-                    Some((date, no, _)) if (date, no) <= (a.date, a.doc) => {}
-                    _ => first_app[p] = Some(candidate),
-                }
+    pub fn finish(self) -> OpenItems<'a> {
+        let l = self.ledger;
+        let mut identity = self.adjustments;
+        let mut items = Vec::new();
+        let customer = |c: u32| if c == NO_CUSTOMER { "" } else { l.customers.get(c) };
+        for (i, (d, open)) in l.docs.iter().zip(&self.doc_open).enumerate() {
+            if !d.live || d.date > self.as_of {
+                continue;
             }
-            ApplicationKind::Credit => {
-                let c = doc_index.get(&books.docs, |d: &DocRow<'a>| d.no, a.source).ok_or_else(|| {
-                    LedgerError::UnknownDocument { from: a.source.to_string(), doc: a.source.to_string() }
-                })?;
-                doc_open[c] += a.amount;
-            }
-            ApplicationKind::WriteOff | ApplicationKind::Discount | ApplicationKind::Deduction => {
-                *identity.entry(books.docs[d].currency).or_default() -= a.amount;
+            *identity.entry(d.currency).or_default() += d.amount;
+            if *open != 0 {
+                items.push(OpenItem {
+                    customer: customer(d.customer),
+                    id: l.doc_ids.get(i as u32),
+                    kind: ItemKind::Document(d.doc_type),
+                    date: d.date,
+                    due: d.due,
+                    currency: d.currency,
+                    amount: d.amount,
+                    open: *open,
+                });
             }
         }
+        for (i, p) in l.pays.iter().enumerate() {
+            if !p.live || p.date > self.as_of {
+                continue;
+            }
+            *identity.entry(p.currency).or_default() -= p.amount;
+            let open = -(p.amount - self.pay_applied[i]);
+            if open != 0 {
+                let who = match (p.customer, self.first_app[i]) {
+                    (NO_CUSTOMER, (_, doc)) if doc != u32::MAX => l.docs[doc as usize].customer,
+                    (c, _) => c,
+                };
+                items.push(OpenItem {
+                    customer: customer(who),
+                    id: l.pay_ids.get(i as u32),
+                    kind: ItemKind::Payment,
+                    date: p.date,
+                    due: p.date,
+                    currency: p.currency,
+                    amount: -p.amount,
+                    open,
+                });
+            }
+        }
+        OpenItems { as_of: self.as_of, items, identity }
     }
-
-    let mut items = Vec::new();
-    for (d, open) in books.docs.iter().zip(&doc_open) {
-        if d.date > as_of {
-            continue;
-        }
-        *identity.entry(d.currency).or_default() += d.amount;
-        if *open != 0 {
-            items.push(OpenItem {
-                customer: d.customer,
-                id: d.no,
-                kind: ItemKind::Document(d.doc_type),
-                date: d.date,
-                due: d.due,
-                currency: d.currency,
-                amount: d.amount,
-                open: *open,
-            });
-        }
-    }
-    for (i, p) in books.payments.iter().enumerate() {
-        if p.date > as_of {
-            continue;
-        }
-        *identity.entry(p.currency).or_default() -= p.amount;
-        let open = -(p.amount - pay_applied[i]);
-        if open != 0 {
-            let customer = p.customer.or_else(|| first_app[i].map(|(_, _, d)| books.docs[d].customer)).unwrap_or("");
-            items.push(OpenItem {
-                customer,
-                id: p.id,
-                kind: ItemKind::Payment,
-                date: p.date,
-                due: p.date,
-                currency: p.currency,
-                amount: -p.amount,
-                open,
-            });
-        }
-    }
-    Ok(OpenItems { as_of, items, identity })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn cur(c: &str) -> Currency {
-        Currency::parse(c).unwrap()
-    }
-
     fn d(s: &str) -> Day {
         day(NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap())
     }
 
     #[test]
+    fn ids_intern_and_find() {
+        let mut ids = Ids::default();
+        assert_eq!(ids.intern("A"), (0, true));
+        assert_eq!(ids.intern("BB"), (1, true));
+        assert_eq!(ids.intern("A"), (0, false));
+        assert_eq!(ids.find("BB"), Some(1));
+        assert_eq!(ids.find("C"), None);
+        assert_eq!(ids.get(1), "BB");
+        for i in 0..10_000 {
+            ids.intern(&format!("K{i}"));
+        }
+        assert_eq!(ids.find("K9999").map(|i| ids.get(i)), Some("K9999"));
+    }
+
+    #[test]
     fn open_amounts_follow_the_date() {
-        let eur = cur("EUR");
-        let books = Books {
-            docs: vec![
-                DocRow {
-                    no: "I1",
-                    customer: "C1",
-                    date: d("2024-01-01"),
-                    due: d("2024-01-31"),
-                    amount: 10000,
-                    currency: eur,
-                    doc_type: DocType::Invoice,
-                },
-                DocRow {
-                    no: "CN1",
-                    customer: "C1",
-                    date: d("2024-01-05"),
-                    due: d("2024-01-05"),
-                    amount: -2000,
-                    currency: eur,
-                    doc_type: DocType::CreditNote,
-                },
-            ],
-            payments: vec![PayRow { id: "P1", customer: None, date: d("2024-02-10"), amount: 9000, currency: eur }],
-            apps: vec![
-                AppRow { kind: ApplicationKind::Credit, source: "CN1", doc: "I1", date: d("2024-01-20"), amount: 2000 },
-                AppRow { kind: ApplicationKind::Payment, source: "P1", doc: "I1", date: d("2024-02-10"), amount: 7000 },
-                AppRow {
-                    kind: ApplicationKind::WriteOff,
-                    source: "fees",
-                    doc: "I1",
-                    date: d("2024-02-10"),
-                    amount: 1000,
-                },
-            ],
+        let eur = Currency::parse("EUR").unwrap();
+        let mut l = Ledger::default();
+        let c1 = l.customer("C1");
+        let doc =
+            |date, due, amount, doc_type| Doc { customer: c1, date, due, amount, currency: eur, doc_type, live: true };
+        l.add_doc("I1", doc(d("2024-01-01"), d("2024-01-31"), 10000, DocType::Invoice));
+        l.add_doc("CN1", doc(d("2024-01-05"), d("2024-01-05"), -2000, DocType::CreditNote));
+        l.add_payment(
+            "P1",
+            Pay { customer: NO_CUSTOMER, date: d("2024-02-10"), amount: 9000, currency: eur, live: true },
+        );
+        let apps = [
+            l.resolve(ApplicationKind::Credit, "CN1", "I1", d("2024-01-20"), 2000).unwrap(),
+            l.resolve(ApplicationKind::Payment, "P1", "I1", d("2024-02-10"), 7000).unwrap(),
+            l.resolve(ApplicationKind::WriteOff, "fees", "I1", d("2024-02-10"), 1000).unwrap(),
+        ];
+        assert!(l.resolve(ApplicationKind::Payment, "P9", "I1", 0, 1).is_err());
+        let run = |as_of| {
+            let mut b = OpenItemsBuilder::new(&l, as_of);
+            apps.iter().for_each(|a| b.apply(*a));
+            b.finish()
         };
         // Before anything was applied: invoice and credit note open in full.
-        let early = open_items(&books, d("2024-01-10")).unwrap();
+        let early = run(d("2024-01-10"));
         let opens: Vec<(&str, i64)> = early.items.iter().map(|i| (i.id, i.open)).collect();
         assert_eq!(opens, vec![("I1", 10000), ("CN1", -2000)]);
         assert_eq!(early.identity[&eur], 8000);
         // After: invoice settled, payment has 2000 unapplied, attributed to the invoice's customer.
-        let late = open_items(&books, d("2024-03-01")).unwrap();
+        let late = run(d("2024-03-01"));
         let opens: Vec<(&str, &str, i64)> = late.items.iter().map(|i| (i.customer, i.id, i.open)).collect();
         assert_eq!(opens, vec![("C1", "P1", -2000)]);
         assert_eq!(late.identity[&eur], 10000 - 2000 - 9000 - 1000);

@@ -7,6 +7,7 @@ pub mod error;
 pub mod frame;
 pub mod ingest;
 pub mod ledger;
+pub mod loader;
 pub mod model;
 pub mod money;
 pub mod output;

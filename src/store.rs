@@ -176,7 +176,7 @@ impl Store {
     }
 
     /// Reads one segment's bytes, checking size and SHA-256 against the manifest.
-    fn read_verified(&self, seg: &Segment) -> Result<Vec<u8>, StoreError> {
+    pub fn read_verified(&self, seg: &Segment) -> Result<Vec<u8>, StoreError> {
         let path = self.dir.join(&seg.file);
         let bytes = fs::read(&path).map_err(io(&path))?;
         let corrupt = |detail: String| StoreError::Corrupt { path: path.clone(), detail };
@@ -189,26 +189,9 @@ impl Store {
         Ok(bytes)
     }
 
-    /// The segments of `kind` as frames of just `columns` (plus bookkeeping), oldest first, and
-    /// whether any row supersedes an earlier version (so readers must keep the latest per key).
-    pub fn read_frames(
-        &self,
-        manifest: &Manifest,
-        kind: Kind,
-        columns: &[&str],
-    ) -> Result<(Vec<polars::prelude::DataFrame>, bool), StoreError> {
-        let mut frames = Vec::new();
-        let mut supersedes = false;
-        for seg in manifest.commits.iter().flat_map(|c| &c.segments).filter(|s| s.kind == kind) {
-            let bytes = self.read_verified(seg)?;
-            let mut cols: Vec<&str> = columns.to_vec();
-            cols.extend([frame::SEQ_COL, frame::VOID_COL]);
-            let df = frame::read_parquet_columns(bytes, &cols)
-                .map_err(|e| StoreError::Corrupt { path: self.dir.join(&seg.file), detail: e.to_string() })?;
-            supersedes |= seg.supersedes > 0 || frame::any_void(&df);
-            frames.push(df);
-        }
-        Ok((frames, supersedes))
+    /// The segments of `kind`, oldest first.
+    pub fn segments<'m>(&self, manifest: &'m Manifest, kind: Kind) -> impl Iterator<Item = &'m Segment> {
+        manifest.commits.iter().flat_map(|c| &c.segments).filter(move |s| s.kind == kind)
     }
 
     /// Every stored version of every record of `R`'s kind, oldest commit first, checksums verified.

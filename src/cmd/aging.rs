@@ -1,8 +1,7 @@
 use crate::cli::{AgingArgs, BasisArg, CreditsArg, Globals};
 use crate::error::{ArxError, Result};
-use crate::frame::ledger_rows;
-use crate::ledger::{self, Books};
-use crate::model::{Customer, Kind};
+use crate::ledger::{self, OpenItems, OpenItemsBuilder};
+use crate::model::Customer;
 use crate::money::Currency;
 use crate::output::Format;
 use crate::report::aging::{self, AgingParams, AgingReport, Basis, Buckets, Credits, CustomerInfo};
@@ -18,6 +17,7 @@ use std::path::PathBuf;
 struct Plan {
     params: AgingParams,
     detail: bool,
+    summary_only: bool,
     output: Option<PathBuf>,
     inputs: Vec<PathBuf>,
     profile: String,
@@ -73,6 +73,7 @@ fn plan(args: AgingArgs, config: &Config) -> Result<Plan> {
     Ok(Plan {
         params: AgingParams { as_of, buckets, credits, customers: args.customers, currency },
         detail: args.detail,
+        summary_only: args.summary_only,
         output: args.output,
         inputs: args.inputs,
         profile: args.profile,
@@ -95,10 +96,6 @@ pub fn customer_infos<'a>(
         .collect()
 }
 
-fn corrupt(e: impl std::fmt::Display) -> ArxError {
-    ArxError::Runtime(anyhow::anyhow!("reading the store: {e}"))
-}
-
 pub fn run(g: &Globals, args: AgingArgs) -> Result<()> {
     let detached = !args.inputs.is_empty();
     let ws = if detached {
@@ -113,16 +110,20 @@ pub fn run(g: &Globals, args: AgingArgs) -> Result<()> {
         Some(_) => None,
         None => Some(g.report_format()?),
     };
-    let detail = plan.detail || plan.output.is_some();
+    let detail = plan.detail || (plan.output.is_some() && !plan.summary_only);
     let reporting = config.reporting_currency();
     let as_of = ledger::day(plan.params.as_of);
     let company = config.company.name.clone();
 
     let (report, provenance) = if detached {
         let (book, audits) = crate::ingest::read_detached(&plan.inputs, &plan.profile, reporting, g.quiet, g.progress)?;
-        let books = book.ledger_books();
+        let ledger = book.ledger();
+        let mut builder = OpenItemsBuilder::new(&ledger, as_of);
+        for app in book.apps(&ledger) {
+            builder.apply(app.map_err(|e| ArxError::Runtime(anyhow::Error::new(e)))?);
+        }
         let customers = customer_infos(book.customers.iter(), reporting);
-        let report = build(&books, as_of, &customers, &plan.params, detail)?;
+        let report = build(builder.finish(), &customers, &plan.params, detail)?;
         let inputs = audits
             .into_iter()
             .map(|a| (a.path, a.kind.to_string(), a.profile, a.sha256, a.size, "(read directly)".to_string()))
@@ -138,17 +139,12 @@ pub fn run(g: &Globals, args: AgingArgs) -> Result<()> {
         let ws = ws.context("no workspace")?;
         let store = ws.store()?;
         let manifest = store.manifest()?;
-        let (doc_frames, d1) = store.read_frames(&manifest, Kind::Invoices, ledger_rows::DOC_COLUMNS)?;
-        let (pay_frames, d2) = store.read_frames(&manifest, Kind::Payments, ledger_rows::PAYMENT_COLUMNS)?;
-        let (app_frames, d3) = store.read_frames(&manifest, Kind::Applications, ledger_rows::APP_COLUMNS)?;
-        let books = Books {
-            docs: ledger_rows::docs(&doc_frames, d1).map_err(corrupt)?,
-            payments: ledger_rows::payments(&pay_frames, d2).map_err(corrupt)?,
-            apps: ledger_rows::apps(&app_frames, d3).map_err(corrupt)?,
-        };
+        let ledger = crate::loader::load_ledger(&store, &manifest)?;
+        let mut builder = OpenItemsBuilder::new(&ledger, as_of);
+        crate::loader::stream_apps(&store, &manifest, &ledger, |a| builder.apply(a))?;
         let stored_customers = store.load_current::<Customer>(&manifest)?;
         let customers = customer_infos(stored_customers.iter(), reporting);
-        let report = build(&books, as_of, &customers, &plan.params, detail)?;
+        let report = build(builder.finish(), &customers, &plan.params, detail)?;
         let inputs = manifest
             .commits
             .iter()
@@ -167,7 +163,8 @@ pub fn run(g: &Globals, args: AgingArgs) -> Result<()> {
 
     match (&plan.output, format) {
         (Some(path), _) => {
-            let bytes = aging_out::workbook(&report, &provenance).context("writing the workbook")?;
+            let bytes =
+                aging_out::workbook(&report, &provenance, !plan.summary_only).context("writing the workbook")?;
             crate::store::write_atomic(path, &bytes)?;
             if !g.quiet {
                 eprintln!(
@@ -206,12 +203,10 @@ pub fn run(g: &Globals, args: AgingArgs) -> Result<()> {
 }
 
 fn build(
-    books: &Books<'_>,
-    as_of: ledger::Day,
+    open: OpenItems<'_>,
     customers: &HashMap<String, CustomerInfo>,
     params: &AgingParams,
     detail: bool,
 ) -> Result<AgingReport> {
-    let open = ledger::open_items(books, as_of).map_err(|e| ArxError::Runtime(anyhow::Error::new(e)))?;
     aging::build(&open, customers, params, detail).map_err(|e| ArxError::Runtime(anyhow::Error::new(e)))
 }

@@ -280,45 +280,38 @@ pub fn describe_difference<R: Record>(old: &R, new: &R) -> String {
 }
 
 impl Book {
-    /// The ledger's view of this book (for reports run straight from files with `--input`).
-    pub fn ledger_books(&self) -> crate::ledger::Books<'_> {
-        use crate::ledger::{day, AppRow, Books, DocRow, PayRow};
-        Books {
-            docs: self
-                .documents
-                .iter()
-                .map(|d| DocRow {
-                    no: &d.document_no,
-                    customer: &d.customer_id,
-                    date: day(d.doc_date),
-                    due: day(d.due()),
-                    amount: d.amount,
-                    currency: d.currency,
-                    doc_type: d.doc_type,
-                })
-                .collect(),
-            payments: self
-                .payments
-                .iter()
-                .map(|p| PayRow {
-                    id: &p.payment_id,
-                    customer: p.customer_id.as_deref(),
-                    date: day(p.payment_date),
-                    amount: p.amount,
-                    currency: p.currency,
-                })
-                .collect(),
-            apps: self
-                .applications
-                .iter()
-                .map(|a| AppRow {
-                    kind: a.kind,
-                    source: &a.source,
-                    doc: &a.document_no,
-                    date: day(a.applied_date),
-                    amount: a.amount,
-                })
-                .collect(),
+    /// The ledger of this book (for reports run straight from files with `--input`).
+    pub fn ledger(&self) -> crate::ledger::Ledger {
+        use crate::ledger::{day, Doc, Ledger, Pay, NO_CUSTOMER};
+        let mut l = Ledger::with_capacity(self.documents.len(), self.payments.len());
+        for d in self.documents.iter() {
+            let customer = l.customer(&d.customer_id);
+            let doc = Doc {
+                customer,
+                date: day(d.doc_date),
+                due: day(d.due()),
+                amount: d.amount,
+                currency: d.currency,
+                doc_type: d.doc_type,
+                live: true,
+            };
+            l.add_doc(&d.document_no, doc);
         }
+        for p in self.payments.iter() {
+            let customer = p.customer_id.as_deref().map(|c| l.customer(c)).unwrap_or(NO_CUSTOMER);
+            let pay = Pay { customer, date: day(p.payment_date), amount: p.amount, currency: p.currency, live: true };
+            l.add_payment(&p.payment_id, pay);
+        }
+        l
+    }
+
+    /// This book's applications, resolved against `ledger` (built by `Book::ledger`).
+    pub fn apps<'l>(
+        &'l self,
+        ledger: &'l crate::ledger::Ledger,
+    ) -> impl Iterator<Item = Result<crate::ledger::App, crate::ledger::LedgerError>> + 'l {
+        self.applications.iter().map(move |a| {
+            ledger.resolve(a.kind, &a.source, &a.document_no, crate::ledger::day(a.applied_date), a.amount)
+        })
     }
 }

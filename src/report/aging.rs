@@ -319,7 +319,7 @@ pub fn build(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ledger::{open_items, AppRow, Books, DocRow, PayRow};
+    use crate::ledger::{Doc, Ledger, OpenItemsBuilder, Pay, NO_CUSTOMER};
     use crate::model::{ApplicationKind, DocType};
     use proptest::prelude::*;
 
@@ -368,35 +368,40 @@ mod tests {
             basis in prop::sample::select(vec![Basis::Due, Basis::Invoice]),
             aged in any::<bool>(),
         ) {
-            let names: Vec<String> = (0..40).map(|i| format!("D{i:03}")).collect();
-            let pnames: Vec<String> = (0..20).map(|i| format!("P{i:03}")).collect();
-            let custs = ["C0", "C1", "C2", "C3", "C4", "C5"];
-            let doc_rows: Vec<DocRow<'_>> = docs.iter().enumerate().map(|(i, (d, terms, amt, ty, c))| {
+            let mut ledger = Ledger::default();
+            let custs: Vec<u32> = (0..6).map(|i| ledger.customer(&format!("C{i}"))).collect();
+            for (i, (d, terms, amt, ty, c)) in docs.iter().enumerate() {
                 let credit = *ty == 0;
-                DocRow { no: &names[i], customer: custs[*c], date: *d, due: d + terms, amount: if credit { -amt } else { *amt },
-                         currency: eur(), doc_type: if credit { DocType::CreditNote } else { DocType::Invoice } }
-            }).collect();
-            let pay_rows: Vec<PayRow<'_>> = pays.iter().enumerate().map(|(i, (d, amt, c, named))| {
-                PayRow { id: &pnames[i], customer: named.then_some(custs[*c]), date: *d, amount: *amt, currency: eur() }
-            }).collect();
+                ledger.add_doc(&format!("D{i:03}"), Doc {
+                    customer: custs[*c], date: *d, due: d + terms, amount: if credit { -amt } else { *amt },
+                    currency: eur(), doc_type: if credit { DocType::CreditNote } else { DocType::Invoice }, live: true,
+                });
+            }
+            for (i, (d, amt, c, named)) in pays.iter().enumerate() {
+                ledger.add_payment(&format!("P{i:03}"), Pay {
+                    customer: if *named { custs[*c] } else { NO_CUSTOMER }, date: *d, amount: *amt, currency: eur(), live: true,
+                });
+            }
             // Applications that respect the ingest rules: within open amounts, dated after both sides.
-            let mut doc_left: Vec<i64> = doc_rows.iter().map(|d| d.amount).collect();
-            let mut pay_left: Vec<i64> = pay_rows.iter().map(|p| p.amount).collect();
-            let mut app_rows = Vec::new();
+            let mut doc_left: Vec<i64> = ledger.docs.iter().map(|d| d.amount).collect();
+            let mut pay_left: Vec<i64> = ledger.pays.iter().map(|p| p.amount).collect();
+            let mut apps = Vec::new();
             for (di, pi, pct, lag) in apply {
-                let (Some(doc), Some(pay)) = (doc_rows.get(di % doc_rows.len()), pay_rows.get(pi)) else { continue };
-                let di = di % doc_rows.len();
+                let di = di % ledger.docs.len();
+                let (doc, Some(pay)) = (ledger.docs[di], ledger.pays.get(pi).copied()) else { continue };
                 if doc.amount <= 0 { continue; }
                 let amount = (doc_left[di].min(pay_left[pi]) * i64::from(pct)) / 100;
                 if amount <= 0 { continue; }
+                let write_off = pct % 7 == 0;
                 doc_left[di] -= amount;
-                pay_left[pi] -= amount;
-                app_rows.push(AppRow { kind: if pct % 7 == 0 { ApplicationKind::WriteOff } else { ApplicationKind::Payment },
-                                       source: pay.id, doc: doc.no, date: doc.date.max(pay.date) + lag, amount });
-                if pct % 7 == 0 { pay_left[pi] += amount; }
+                if !write_off { pay_left[pi] -= amount; }
+                let kind = if write_off { ApplicationKind::WriteOff } else { ApplicationKind::Payment };
+                let (doc_no, pay_id) = (format!("D{di:03}"), format!("P{pi:03}"));
+                apps.push(ledger.resolve(kind, &pay_id, &doc_no, doc.date.max(pay.date) + lag, amount).unwrap());
             }
-            let books = Books { docs: doc_rows, payments: pay_rows, apps: app_rows };
-            let open = open_items(&books, as_of).unwrap();
+            let mut builder = OpenItemsBuilder::new(&ledger, as_of);
+            apps.iter().for_each(|a| builder.apply(*a));
+            let open = builder.finish();
             let params = AgingParams {
                 as_of: ledger::date(as_of),
                 buckets: Buckets::new(bounds, basis).unwrap(),

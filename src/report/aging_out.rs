@@ -150,8 +150,9 @@ fn describe(r: &AgingReport) -> String {
     format!("As of {} · {basis} · buckets {} days · {credits}", r.params.as_of, bounds.join("/"))
 }
 
-/// The aging workbook: Summary, Detail, By currency (with a chart), Parameters.
-pub fn workbook(r: &AgingReport, p: &Provenance) -> Result<Vec<u8>, XlsxError> {
+/// The aging workbook: Summary, Detail (unless `detail_sheet` is false), By currency (with a
+/// chart per currency), Parameters.
+pub fn workbook(r: &AgingReport, p: &Provenance, detail_sheet: bool) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let mut st = Styles::new();
     let title = vec![
@@ -238,18 +239,20 @@ pub fn workbook(r: &AgingReport, p: &Provenance) -> Result<Vec<u8>, XlsxError> {
         ]
     });
     let detail_title = vec!["Open items".to_string(), describe(r)];
-    xlsx::write_table(
-        &mut wb,
-        &mut st,
-        SheetTable {
-            name: "Detail",
-            title: &detail_title,
-            header,
-            rows: &mut rows,
-            totals: Vec::new(),
-            frozen_cols: 3,
-        },
-    )?;
+    if detail_sheet {
+        xlsx::write_table(
+            &mut wb,
+            &mut st,
+            SheetTable {
+                name: "Detail",
+                title: &detail_title,
+                header,
+                rows: &mut rows,
+                totals: Vec::new(),
+                frozen_cols: 3,
+            },
+        )?;
+    }
 
     // By currency, with the chart of balance by bucket.
     let mut header: Vec<String> = vec!["Currency".into(), "Customers".into()];

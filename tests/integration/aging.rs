@@ -1356,3 +1356,47 @@ fn invalid_as_of_is_a_usage_error_and_piped_output_defaults_to_csv() {
     let a = ws.arx(&["aging", "--as-of", "2024-06-30"]).success();
     assert_eq!(stdout(&a), aging(&ws, "2024-06-30", &[]));
 }
+
+/// Regression: the store loader keeps only the latest version of a replaced application
+/// (its slow path), and of a replaced invoice.
+#[test]
+fn replaced_applications_and_invoices_age_with_their_latest_version() {
+    let ws = ledger(&[
+        (
+            "invoices.csv",
+            "document_no,customer_id,doc_date,amount,currency,due_date\nI1,C1,2024-01-01,100.00,EUR,2024-01-31\n",
+        ),
+        ("payments.csv", "payment_id,payment_date,amount,currency,customer_id\nP1,2024-01-10,100.00,EUR,C1\n"),
+        ("applications.csv", "source,document_no,amount,applied_date,kind\nP1,I1,60.00,2024-01-10,payment\n"),
+    ]);
+    let header = "customer_id,customer_name,currency,current,1-30,31-60,61-90,91-120,121+,unapplied,total";
+    assert_eq!(
+        aging(&ws, "2024-01-15", &[]),
+        csv_text(header, &["C1,,EUR,40.00,0.00,0.00,0.00,0.00,0.00,-40.00,0.00"])
+    );
+    ws.write("applications2.csv", "source,document_no,amount,applied_date,kind\nP1,I1,90.00,2024-01-10,payment\n");
+    ws.arx(&["ingest", "applications2.csv", "--replace"]).success();
+    ws.write(
+        "invoices2.csv",
+        "document_no,customer_id,doc_date,amount,currency,due_date\nI1,C1,2024-01-01,150.00,EUR,2024-01-31\n",
+    );
+    ws.arx(&["ingest", "invoices2.csv", "--replace"]).success();
+    // Invoice 150 − 90 applied = 60 open; payment 100 − 90 = 10 unapplied.
+    let expected = csv_text(header, &["C1,,EUR,60.00,0.00,0.00,0.00,0.00,0.00,-10.00,50.00"]);
+    assert_eq!(aging(&ws, "2024-01-15", &[]), expected);
+    let detail = aging(&ws, "2024-01-15", &["--detail"]);
+    assert_eq!(detail.lines().count(), 3, "{detail}");
+}
+
+#[test]
+fn summary_only_workbook_has_no_detail_sheet() {
+    let ws = ledger(&[(
+        "invoices.csv",
+        "document_no,customer_id,doc_date,amount,currency,due_date\nI1,C1,2024-01-01,100.00,EUR,2024-01-31\n",
+    )]);
+    let out = ws.dir().join("s.xlsx");
+    ws.arx(&["aging", "--as-of", "2024-02-15", "--summary-only", "-o", out.to_str().unwrap()]).success();
+    let book: Xlsx<_> = open_workbook(&out).unwrap();
+    assert_eq!(book.sheet_names(), ["Summary", "By currency", "Parameters"]);
+    assert_usage_error(&ws, &["aging", "--summary-only"], "output");
+}
