@@ -23,9 +23,11 @@ ARX="$CARGO_TARGET_DIR/release/arx"
 SYNTH="$CARGO_TARGET_DIR/release/examples/synth"
 
 measure() { # prints "wall_seconds peak_kib" for the command
-  local out
-  out=$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1 )
-  echo "$out"
+  local t
+  t=$(mktemp)
+  /usr/bin/time -o "$t" -f '%e %M' "$@" >/dev/null 2>/dev/null || { echo "failed: $*" >&2; exit 1; }
+  tail -n 1 "$t"
+  rm -f "$t"
 }
 
 results=$(mktemp)

@@ -239,7 +239,8 @@ pub struct OpenItem<'a> {
 pub struct OpenItems<'a> {
     pub as_of: Day,
     pub items: Vec<OpenItem<'a>>,
-    pub identity: BTreeMap<Currency, i64>,
+    /// In i128: a sum over millions of amounts must not wrap.
+    pub identity: BTreeMap<Currency, i128>,
 }
 
 /// Accumulates applications (streamed, in any order) against a ledger as of a date.
@@ -250,7 +251,7 @@ pub struct OpenItemsBuilder<'a> {
     pay_applied: Vec<i64>,
     /// Earliest payment application of each payment dated ≤ as-of: (date, document).
     first_app: Vec<(Day, u32)>,
-    adjustments: BTreeMap<Currency, i64>,
+    adjustments: BTreeMap<Currency, i128>,
 }
 
 impl<'a> OpenItemsBuilder<'a> {
@@ -267,7 +268,14 @@ impl<'a> OpenItemsBuilder<'a> {
 
     /// Applies one application (ignored when dated after the as-of date).
     pub fn apply(&mut self, a: App) {
-        if a.date > self.as_of {
+        let live = self.ledger.docs[a.doc as usize].live
+            && match a.source {
+                Source::Payment(p) => self.ledger.pays[p as usize].live,
+                Source::Credit(c) => self.ledger.docs[c as usize].live,
+                Source::Adjustment => true,
+            };
+        // Applications to or from voided items no longer count.
+        if a.date > self.as_of || !live {
             return;
         }
         let d = a.doc as usize;
@@ -285,7 +293,9 @@ impl<'a> OpenItemsBuilder<'a> {
                 }
             }
             Source::Credit(c) => self.doc_open[c as usize] += a.amount,
-            Source::Adjustment => *self.adjustments.entry(self.ledger.docs[d].currency).or_default() -= a.amount,
+            Source::Adjustment => {
+                *self.adjustments.entry(self.ledger.docs[d].currency).or_default() -= i128::from(a.amount)
+            }
         }
     }
 
@@ -298,7 +308,7 @@ impl<'a> OpenItemsBuilder<'a> {
             if !d.live || d.date > self.as_of {
                 continue;
             }
-            *identity.entry(d.currency).or_default() += d.amount;
+            *identity.entry(d.currency).or_default() += i128::from(d.amount);
             if *open != 0 {
                 items.push(OpenItem {
                     customer: customer(d.customer),
@@ -316,7 +326,7 @@ impl<'a> OpenItemsBuilder<'a> {
             if !p.live || p.date > self.as_of {
                 continue;
             }
-            *identity.entry(p.currency).or_default() -= p.amount;
+            *identity.entry(p.currency).or_default() -= i128::from(p.amount);
             let open = -(p.amount - self.pay_applied[i]);
             if open != 0 {
                 let who = match (p.customer, self.first_app[i]) {
@@ -396,6 +406,6 @@ mod tests {
         let opens: Vec<(&str, &str, i64)> = late.items.iter().map(|i| (i.customer, i.id, i.open)).collect();
         assert_eq!(opens, vec![("C1", "P1", -2000)]);
         assert_eq!(late.identity[&eur], 10000 - 2000 - 9000 - 1000);
-        assert_eq!(late.items.iter().map(|i| i.open).sum::<i64>(), late.identity[&eur]);
+        assert_eq!(late.items.iter().map(|i| i128::from(i.open)).sum::<i128>(), late.identity[&eur]);
     }
 }

@@ -48,6 +48,11 @@ fn currencies(bytes: &[u8], n: usize) -> Result<Vec<Currency>> {
 /// The current documents and payments of the store. Documents and payments load on two
 /// threads, each interning its own customers; the payments' customers are merged in after.
 pub fn load_ledger(store: &Store, manifest: &Manifest) -> Result<Ledger> {
+    for kind in [Kind::Invoices, Kind::Payments] {
+        if store.segments(manifest, kind).map(|s| s.rows).sum::<u64>() >= u64::from(u32::MAX) {
+            return Err(anyhow!("more than 4 billion {kind} versions in the store: beyond what arx reports on"));
+        }
+    }
     let (docs, pays) = std::thread::scope(|s| {
         let docs = s.spawn(|| load_docs(store, manifest));
         let pays = load_payments(store, manifest);

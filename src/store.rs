@@ -141,6 +141,7 @@ impl Store {
         }
         // Who holds the lock, for the next process's message; best effort.
         let _ = file.set_len(0);
+        let _ = std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(0));
         let _ = file.write_all(format!("pid {}", std::process::id()).as_bytes());
         Ok(WriteLock { _file: file })
     }
@@ -232,7 +233,11 @@ impl Store {
             let rel = format!("segments/{}/{seq:08}-{n}.parquet", seg.kind.name());
             let path = self.dir.join(&rel);
             if let Some(parent) = path.parent() {
-                fs::create_dir_all(parent).map_err(io(parent))?;
+                if !parent.is_dir() {
+                    // A new kind folder: make its entry in segments/ durable too.
+                    fs::create_dir_all(parent).map_err(io(parent))?;
+                    sync_dir(&self.dir.join("segments"))?;
+                }
             }
             write_durable(&path, &seg.bytes)?;
             written.push(Segment {

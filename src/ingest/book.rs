@@ -75,10 +75,10 @@ impl<R: Record> Table<R> {
         self.index.reserve(additional, |&i| hasher.hash_one(records[i as usize].key().as_ref()));
     }
 
-    /// The row of file `file` (1-based) where the record at `pos` was seen, if it was.
-    pub fn seen_in(&self, pos: u32, file: u16) -> Option<u64> {
+    /// The file (1-based number) and row of this call where the record at `pos` was seen.
+    pub fn seen_at(&self, pos: u32) -> Option<(u16, u64)> {
         let o = self.origin[pos as usize];
-        (o >> 48 == u64::from(file)).then_some(o & ((1 << 48) - 1))
+        (o >> 48 != 0).then_some(((o >> 48) as u16, o & ((1 << 48) - 1)))
     }
 
     pub fn mark_seen(&mut self, pos: u32, file: u16, line: u64) {
@@ -136,7 +136,14 @@ pub struct Book {
     /// Σ applied from each payment (key: payment_id) and credit note (key: document_no).
     pub applied_from_payment: HashMap<String, i64>,
     pub applied_from_credit: HashMap<String, i64>,
+    /// Earliest application date to each document, and from each payment and credit note: a
+    /// replacement may not move a document or payment after what is already applied.
+    pub first_applied_to: HashMap<String, chrono::NaiveDate>,
+    pub first_applied_from_payment: HashMap<String, chrono::NaiveDate>,
+    pub first_applied_from_credit: HashMap<String, chrono::NaiveDate>,
     files: u16,
+    /// Display names of this call's files, by file number − 1.
+    pub file_names: Vec<String>,
 }
 
 /// Gives generic code the table of a record's kind.
@@ -191,8 +198,9 @@ fn load_into<R: InBook>(book: &mut Book, store: &Store, manifest: &Manifest) -> 
 
 impl Book {
     /// Numbers the files of one call (1-based) for duplicate detection.
-    pub fn next_file_no(&mut self) -> u16 {
+    pub fn next_file_no(&mut self, name: &str) -> u16 {
         self.files = self.files.wrapping_add(1).max(1);
+        self.file_names.push(name.to_string());
         self.files
     }
 
@@ -221,16 +229,37 @@ impl Book {
 
     /// Adds (`sign` = 1) or removes (`sign` = -1) an application from the running totals.
     pub fn count_application(&mut self, a: &Application, sign: i64) {
+        fn earliest(map: &mut HashMap<String, chrono::NaiveDate>, key: &str, date: chrono::NaiveDate) {
+            match map.get_mut(key) {
+                Some(d) if *d <= date => {}
+                Some(d) => *d = date,
+                None => {
+                    map.insert(key.to_string(), date);
+                }
+            }
+        }
         *self.applied_to.entry(a.document_no.clone()).or_default() += sign * a.amount;
+        // Dates only ever move earlier: an application's date is part of its key, so replacing
+        // one never changes it, and nothing removes applications.
+        earliest(&mut self.first_applied_to, &a.document_no, a.applied_date);
         match a.kind {
             ApplicationKind::Payment => {
-                *self.applied_from_payment.entry(a.source.clone()).or_default() += sign * a.amount
+                *self.applied_from_payment.entry(a.source.clone()).or_default() += sign * a.amount;
+                earliest(&mut self.first_applied_from_payment, &a.source, a.applied_date);
             }
             ApplicationKind::Credit => {
-                *self.applied_from_credit.entry(a.source.clone()).or_default() += sign * a.amount
+                *self.applied_from_credit.entry(a.source.clone()).or_default() += sign * a.amount;
+                earliest(&mut self.first_applied_from_credit, &a.source, a.applied_date);
             }
             _ => {}
         }
+    }
+
+    /// Whether a document of `amount` with `to` applied to it and `from` drawn from it (credit
+    /// notes) keeps its open amount between 0 and its amount.
+    pub fn within(amount: i64, to: i64, from: i64) -> bool {
+        let open = amount - to + from;
+        (amount.min(0)..=amount.max(0)).contains(&open)
     }
 
     /// Segments for everything this call added, stamped with commit `seq`.

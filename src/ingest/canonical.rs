@@ -110,8 +110,17 @@ impl<'a> Fields<'a> {
         (!t.is_empty()).then_some(t)
     }
 
-    fn opt_text(&self, column: &str) -> Option<String> {
-        self.get(column).map(str::to_string)
+    /// Text as given. Control characters are refused: they corrupt keys and reports, and are
+    /// never meant (tab and line breaks are allowed outside key columns).
+    fn opt_text(&mut self, column: &str) -> Option<String> {
+        let t = self.get(column)?;
+        let key = matches!(column, "document_no" | "customer_id" | "payment_id" | "source" | "parent_id");
+        let bad = t.chars().find(|c| c.is_control() && (key || !matches!(c, '\t' | '\n' | '\r')));
+        if let Some(c) = bad {
+            self.issue(column, format!("contains the control character U+{:04X}; remove it", c as u32));
+            return None;
+        }
+        Some(t.to_string())
     }
 
     fn req_text(&mut self, column: &str) -> Option<String> {
@@ -125,6 +134,10 @@ impl<'a> Fields<'a> {
     fn opt_date(&mut self, column: &str) -> Option<NaiveDate> {
         let text = self.get(column)?;
         match parse_iso_date(text) {
+            Some(d) if chrono::Datelike::year(&d) < 1900 => {
+                self.issue(column, format!("'{text}' is before 1900; check the year"));
+                None
+            }
             Some(d) => Some(d),
             None => {
                 self.issue(
@@ -155,6 +168,42 @@ impl<'a> Fields<'a> {
                 None
             }
         }
+    }
+
+    /// A value from a fixed set (`parse` knows the blank default); otherwise an issue naming `allowed`.
+    fn choice<T>(&mut self, column: &str, parse: fn(&str) -> Option<T>, allowed: &str) -> Option<T> {
+        let text = self.get(column).unwrap_or("");
+        let v = parse(text);
+        if v.is_none() {
+            self.issue(column, format!("{column} '{text}' is not one of {allowed}"));
+        }
+        v
+    }
+
+    /// The document `number` names, which must already be in the book.
+    fn existing_doc<'b>(&mut self, book: &'b Book, column: &str, number: Option<&str>) -> Option<&'b Document> {
+        let no = number?;
+        let d = book.documents.get(no);
+        if d.is_none() {
+            self.issue(
+                column,
+                format!("document '{no}' is not in the workspace; ingest its invoice first (or in the same call)"),
+            );
+        }
+        d
+    }
+
+    /// The payment `id` names, which must already be in the book.
+    fn existing_payment<'b>(&mut self, book: &'b Book, column: &str, id: Option<&str>) -> Option<&'b Payment> {
+        let id = id?;
+        let p = book.payments.get(id);
+        if p.is_none() {
+            self.issue(
+                column,
+                format!("payment '{id}' is not in the workspace; ingest the payment first (or in the same call)"),
+            );
+        }
+        p
     }
 
     /// An amount in minor units of `currency`; when the currency is unknown (already reported),
@@ -243,14 +292,7 @@ pub fn document(f: &mut Fields<'_>, _ctx: &Ctx<'_>) -> Option<Document> {
     let doc_date = f.req_date("doc_date");
     let currency = f.currency("currency");
     let amount = f.money("amount", currency, true);
-    let doc_type = match DocType::parse(f.get("doc_type").unwrap_or("")) {
-        Some(t) => Some(t),
-        None => {
-            let t = f.get("doc_type").unwrap_or("");
-            f.issue("doc_type", format!("doc_type '{t}' is not one of invoice, credit_note, debit_note"));
-            None
-        }
-    };
+    let doc_type = f.choice("doc_type", DocType::parse, "invoice, credit_note, debit_note");
     let due_date = f.opt_date("due_date");
     let (doc_type, amount) = (doc_type?, amount?);
     // Credit notes are stored negative whichever sign they came with; other documents must not be negative.
@@ -303,24 +345,8 @@ pub fn application(f: &mut Fields<'_>, ctx: &Ctx<'_>) -> Option<Application> {
     let source = f.req_text("source");
     let document_no = f.req_text("document_no");
     let applied_date = f.req_date("applied_date");
-    let kind = match ApplicationKind::parse(f.get("kind").unwrap_or("")) {
-        Some(k) => Some(k),
-        None => {
-            let t = f.get("kind").unwrap_or("");
-            f.issue("kind", format!("kind '{t}' is not one of payment, credit, write_off, discount, deduction"));
-            None
-        }
-    };
-    let doc = document_no.as_deref().and_then(|no| {
-        let d = ctx.book.documents.get(no);
-        if d.is_none() {
-            f.issue(
-                "document_no",
-                format!("document '{no}' is not in the workspace; ingest its invoice first (or in the same call)"),
-            );
-        }
-        d
-    });
+    let kind = f.choice("kind", ApplicationKind::parse, "payment, credit, write_off, discount, deduction");
+    let doc = f.existing_doc(ctx.book, "document_no", document_no.as_deref());
     let amount = f.money("amount", doc.map(|d| d.currency), true);
     let payment_id = f.opt_text("payment_id");
     if let Some(p) = payment_id.as_deref() {
@@ -424,16 +450,7 @@ pub fn application(f: &mut Fields<'_>, ctx: &Ctx<'_>) -> Option<Application> {
 pub fn remittance(f: &mut Fields<'_>, ctx: &Ctx<'_>) -> Option<Remittance> {
     let payment_id = f.req_text("payment_id");
     let document_no = f.req_text("document_no");
-    let payment = payment_id.as_deref().and_then(|id| {
-        let p = ctx.book.payments.get(id);
-        if p.is_none() {
-            f.issue(
-                "payment_id",
-                format!("payment '{id}' is not in the workspace; ingest the payment first (or in the same call)"),
-            );
-        }
-        p
-    });
+    let payment = f.existing_payment(ctx.book, "payment_id", payment_id.as_deref());
     let currency = payment.map(|p| p.currency);
     let amount = f.money("amount", currency, true);
     let discount = f.money("discount", currency, false);
@@ -453,25 +470,9 @@ pub fn dispute(f: &mut Fields<'_>, ctx: &Ctx<'_>) -> Option<Dispute> {
     let document_no = f.req_text("document_no");
     let reason = f.req_text("reason");
     let opened_date = f.req_date("opened_date");
-    let status = match DisputeStatus::parse(f.get("status").unwrap_or("")) {
-        Some(s) => Some(s),
-        None => {
-            let t = f.get("status").unwrap_or("");
-            f.issue("status", format!("status '{t}' is not open or resolved"));
-            None
-        }
-    };
+    let status = f.choice("status", DisputeStatus::parse, "open, resolved");
     let resolved_date = f.opt_date("resolved_date");
-    let doc = document_no.as_deref().and_then(|no| {
-        let d = ctx.book.documents.get(no);
-        if d.is_none() {
-            f.issue(
-                "document_no",
-                format!("document '{no}' is not in the workspace; ingest its invoice first (or in the same call)"),
-            );
-        }
-        d
-    });
+    let doc = f.existing_doc(ctx.book, "document_no", document_no.as_deref());
     let amount = f.money("amount", doc.map(|d| d.currency), false);
     let (status, opened_date) = (status?, opened_date?);
     match (status, resolved_date) {
@@ -574,7 +575,7 @@ mod tests {
         }
 
         #[test]
-        fn payments_round_trip(id in text(), d in date(), minor in prop::num::i64::ANY.prop_filter("nonzero", |m| *m != 0 && *m != i64::MIN),
+        fn payments_round_trip(id in text(), d in date(), minor in (-money::MAX_MINOR..=money::MAX_MINOR).prop_filter("nonzero", |m| *m != 0),
                                cur in currency(), cust in prop::option::of(text()), payer in prop::option::of(text()),
                                reference in prop::option::of(text()), acct in prop::option::of(text())) {
             let p = Payment { payment_id: id, payment_date: d, amount: minor, currency: cur, customer_id: cust,

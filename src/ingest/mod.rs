@@ -9,7 +9,9 @@ pub mod canonical;
 pub mod source;
 
 use crate::error::{ArxError, Issue, Result};
-use crate::model::{Application, ApplicationKind, Customer, Dispute, Document, GlBalance, Kind, Payment, Remittance};
+use crate::model::{
+    Application, ApplicationKind, Customer, Dispute, DocType, Document, GlBalance, Kind, Payment, Remittance,
+};
 use crate::money;
 use crate::progress;
 use crate::store::{self, FileAudit};
@@ -17,7 +19,7 @@ use crate::workspace::Workspace;
 use anyhow::Context;
 use book::{Book, InBook};
 use canonical::{Ctx, Fields, Header};
-use source::{CsvSource, RowRead};
+use source::{CsvSource, RowRead, SourceError};
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -195,7 +197,7 @@ pub fn run(ws: &Workspace, plan: &IngestPlan) -> Result<IngestReport> {
 
     let mut audits = Vec::new();
     let mut rejects_written = Vec::new();
-    for run in runs {
+    for (n, run) in runs.into_iter().enumerate() {
         let FileRun { source, kind, path } = run;
         let display = source.display.clone();
         let size = source.size;
@@ -204,7 +206,7 @@ pub fn run(ws: &Workspace, plan: &IngestPlan) -> Result<IngestReport> {
         issues.extend(file_issues);
         let mut rejects_file = None;
         if plan.skip_invalid && !outcome.rejects.is_empty() && !plan.dry_run {
-            let target = rejects_path(ws, plan, &path, kind);
+            let target = rejects_path(ws, plan, &path, kind, n);
             write_rejects(&target, &outcome.header, &outcome.rejects)?;
             rejects_written.push((display.clone(), target.clone(), outcome.rejects.len()));
             rejects_file = Some(target.display().to_string());
@@ -296,7 +298,7 @@ fn process<R: InBook + Admit>(
     let header = match Header::map(R::KIND, &header_names, &display) {
         Ok(h) => h,
         Err(issues) => {
-            out.sha256 = source.finish().map_err(|i| ArxError::input(vec![i]))?;
+            out.sha256 = source.finish().map_err(|i| ArxError::Runtime(anyhow::anyhow!("{i}")))?;
             out.rejects.push(Reject { line: 1, fields: header_names, issues });
             return Ok(out);
         }
@@ -304,7 +306,7 @@ fn process<R: InBook + Admit>(
     let width = header_names.len();
     // Duplicates within the file: accepted keys are marked in the table (file number + row);
     // keys of rejected rows are kept by name (there are few) so a later duplicate is still caught.
-    let file_no = book.next_file_no();
+    let file_no = book.next_file_no(&display);
     let mut seen_rejected: HashMap<String, u64> = HashMap::new();
     // Canonical rows run 40 to 120 bytes: reserve for the likely count to avoid rehashing.
     R::table(book).reserve(usize::try_from(source.size / 64).unwrap_or(0));
@@ -323,7 +325,10 @@ fn process<R: InBook + Admit>(
                 continue;
             }
             Ok(None) => break,
-            Err(issue) => {
+            Err(SourceError::Io(e)) => {
+                return Err(ArxError::Runtime(anyhow::anyhow!("{display}: cannot read the file: {e}")))
+            }
+            Err(SourceError::Bad(issue)) => {
                 // A row the CSV layer can't read ends this file: later positions are unreliable.
                 out.rejects.push(Reject { line: issue.row.unwrap_or(0), fields: Vec::new(), issues: vec![issue] });
                 break;
@@ -361,12 +366,26 @@ fn process<R: InBook + Admit>(
         let key = record.key();
         let table = R::table_ref(book);
         let pos = table.find(&key);
-        let first = pos.and_then(|p| table.seen_in(p, file_no)).or_else(|| seen_rejected.get(key.as_ref()).copied());
+        // The same key earlier in this call: in this file it is a duplicate; in another file of
+        // the call it is one too (which version is meant can't be told), unless identical.
+        let seen = pos.and_then(|p| table.seen_at(p));
+        let first = match seen {
+            Some((f, row)) if f == file_no => Some(row),
+            _ => seen_rejected.get(key.as_ref()).copied(),
+        };
         if let Some(first) = first {
             let message = format!(
                 "duplicate {} key {} (also on row {first}); each record may appear once per file",
                 R::KIND,
                 R::KIND.key_columns().join("+")
+            );
+            row_issues.push(Issue::new(&display, Some(line), Some(R::KIND.key_columns()[0]), message));
+        } else if let Some((f, row)) = seen.filter(|_| pos.is_some_and(|p| *table.at(p) != record)) {
+            let other = book.file_names.get(usize::from(f) - 1).cloned().unwrap_or_default();
+            let message = format!(
+                "{} '{}' is also in {other} row {row} of this call, with different content; keep one of them",
+                R::KIND,
+                key.replace('\u{1f}', " / ")
             );
             row_issues.push(Issue::new(&display, Some(line), Some(R::KIND.key_columns()[0]), message));
         }
@@ -408,6 +427,12 @@ fn process<R: InBook + Admit>(
             }
             continue;
         }
+        if pos.is_none() && R::table_ref(book).len() >= u32::MAX as usize - 1 {
+            return Err(ArxError::Runtime(anyhow::anyhow!(
+                "{display}: more than 4 billion {} in one workspace",
+                R::KIND
+            )));
+        }
         record.accepted(pos, book);
         if pos.is_some() {
             out.replaced += 1;
@@ -418,7 +443,7 @@ fn process<R: InBook + Admit>(
         let p = table.put(record, pos, false);
         table.mark_seen(p, file_no, line);
     }
-    out.sha256 = source.finish().map_err(|i| ArxError::input(vec![i]))?;
+    out.sha256 = source.finish().map_err(|i| ArxError::Runtime(anyhow::anyhow!("{i}")))?;
     Ok(out)
 }
 
@@ -464,17 +489,40 @@ fn fits(applied: i64, amount: i64) -> bool {
 
 impl Admit for Document {
     fn admit(&self, previous: Option<&Self>, book: &Book) -> Option<(&'static str, String)> {
-        previous?;
-        let applied = book.applied_to.get(&self.document_no).copied().unwrap_or(0);
-        let from_credit = book.applied_from_credit.get(&self.document_no).copied().unwrap_or(0);
-        if applied != 0 && previous.is_some_and(|p| p.currency != self.currency) {
-            return Some(("currency", "the document already has applications; its currency cannot change".into()));
+        let previous = previous?;
+        let no = &self.document_no;
+        if previous.currency != self.currency {
+            return Some((
+                "currency",
+                format!(
+                    "document '{no}' is stored in {}; a document's currency cannot change (book it as a new document)",
+                    previous.currency
+                ),
+            ));
         }
-        if !fits(applied, self.amount) || !fits(-from_credit, self.amount.min(0)) {
+        let first = [book.first_applied_to.get(no), book.first_applied_from_credit.get(no)].into_iter().flatten().min();
+        if let Some(first) = first.filter(|d| **d < self.doc_date) {
+            return Some((
+                "doc_date",
+                format!(
+                    "'{no}' has applications from {first}; it cannot be dated later ({}) than they are",
+                    self.doc_date
+                ),
+            ));
+        }
+        let from_credit = book.applied_from_credit.get(no).copied().unwrap_or(0);
+        if from_credit != 0 && self.doc_type != DocType::CreditNote {
+            return Some((
+                "doc_type",
+                format!("'{no}' is used as a credit note by applications; it must stay a credit_note"),
+            ));
+        }
+        let applied = book.applied_to.get(no).copied().unwrap_or(0);
+        if !Book::within(self.amount, applied, from_credit) {
             return Some((
                 "amount",
                 format!(
-                    "{} is already applied to this document; the new amount {} would be over-applied. Reverse the applications first",
+                    "{} is already applied to this document; the new amount {} would be over-applied. Correct those applications first (ingest them again with --replace)",
                     money::format_minor(applied + from_credit, self.currency),
                     money::format_minor(self.amount, self.currency)
                 ),
@@ -489,16 +537,29 @@ impl Admit for Document {
 
 impl Admit for Payment {
     fn admit(&self, previous: Option<&Self>, book: &Book) -> Option<(&'static str, String)> {
-        previous?;
-        let applied = book.applied_from_payment.get(&self.payment_id).copied().unwrap_or(0);
-        if applied != 0 && previous.is_some_and(|p| p.currency != self.currency) {
-            return Some(("currency", "the payment is already applied; its currency cannot change".into()));
+        let previous = previous?;
+        let id = &self.payment_id;
+        if previous.currency != self.currency {
+            return Some((
+                "currency",
+                format!("payment '{id}' is stored in {}; a payment's currency cannot change", previous.currency),
+            ));
         }
+        if let Some(first) = book.first_applied_from_payment.get(id).filter(|d| **d < self.payment_date) {
+            return Some((
+                "payment_date",
+                format!(
+                    "payment '{id}' is applied from {first}; it cannot be dated later ({}) than its applications",
+                    self.payment_date
+                ),
+            ));
+        }
+        let applied = book.applied_from_payment.get(id).copied().unwrap_or(0);
         (!fits(applied, self.amount)).then(|| {
             (
                 "amount",
                 format!(
-                    "{} of this payment is already applied; the new amount {} would be over-applied. Reverse the applications first",
+                    "{} of this payment is already applied; the new amount {} would be over-applied. Correct those applications first (ingest them again with --replace)",
                     money::format_minor(applied, self.currency),
                     money::format_minor(self.amount, self.currency)
                 ),
@@ -516,7 +577,10 @@ impl Admit for Application {
         let fmt = |m: i64| money::format_minor(m, self.currency);
         let doc = book.documents.get(&self.document_no)?;
         let to_doc = book.applied_to.get(&self.document_no).copied().unwrap_or(0) - prev(&|_| true) + self.amount;
-        if !fits(to_doc, doc.amount) {
+        // A credit note's open amount is what was drawn from it net of what was applied to it
+        // (refunds): both directions together must stay within its amount.
+        let from_doc = book.applied_from_credit.get(&self.document_no).copied().unwrap_or(0);
+        if !Book::within(doc.amount, to_doc, from_doc) {
             return Some((
                 "amount",
                 format!(
@@ -552,15 +616,17 @@ impl Admit for Application {
                 let from = book.applied_from_credit.get(&self.source).copied().unwrap_or(0)
                     - prev(&|a| a.kind == ApplicationKind::Credit)
                     + self.amount;
-                (!fits(from, -c.amount)).then(|| {
+                let to = book.applied_to.get(&self.source).copied().unwrap_or(0);
+                (!Book::within(c.amount, to, from)).then(|| {
                     (
                         "amount",
                         format!(
-                            "over-application: {} would be applied from credit note '{}' of {} ({} applied before this row)",
+                            "over-application: {} would be drawn from credit note '{}' of {} ({} drawn before this row, {} refunded)",
                             fmt(from),
                             self.source,
                             fmt(-c.amount),
-                            fmt(from - self.amount)
+                            fmt(from - self.amount),
+                            fmt(-to)
                         ),
                     )
                 })
@@ -577,17 +643,18 @@ impl Admit for Application {
     }
 }
 
-fn rejects_path(ws: &Workspace, plan: &IngestPlan, input: &Path, kind: Kind) -> PathBuf {
+/// Where the rejects of input number `n` go; several inputs never share a file (two inputs
+/// may have the same name in different folders).
+fn rejects_path(ws: &Workspace, plan: &IngestPlan, input: &Path, kind: Kind, n: usize) -> PathBuf {
+    let stem = input.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| kind.to_string());
     if let Some(p) = &plan.rejects {
         if plan.files.len() == 1 {
             return p.clone();
         }
-        let stem = input.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| kind.to_string());
-        return p.join(format!("{stem}.rejects.csv"));
+        return p.join(format!("{:02}-{stem}.rejects.csv", n + 1));
     }
-    let stem = input.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| kind.to_string());
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
-    ws.root.join("rejects").join(format!("{stem}-{stamp}.rejects.csv"))
+    ws.root.join("rejects").join(format!("{stem}-{stamp}-{}.rejects.csv", n + 1))
 }
 
 fn write_rejects(path: &Path, header: &[String], rejects: &[Reject]) -> Result<()> {

@@ -124,6 +124,12 @@ pub struct CsvSource {
     pub bytes_read: Rc<Cell<u64>>,
 }
 
+/// Why reading stopped: the disk (exit 1), or bytes that are not CSV (exit 3).
+pub enum SourceError {
+    Io(std::io::Error),
+    Bad(Issue),
+}
+
 /// One record read from the file.
 pub enum RowRead {
     /// A record of UTF-8 text, starting on `line`.
@@ -149,6 +155,17 @@ impl CsvSource {
         let mut first = csv::ByteRecord::new();
         let got = match reader.read_byte_record(&mut first) {
             Ok(got) => got,
+            Err(e) if e.is_io_error() => match e.into_kind() {
+                csv::ErrorKind::Io(io) => return Err(io),
+                other => {
+                    return Ok(Err(Issue::new(
+                        display,
+                        Some(1),
+                        None,
+                        format!("cannot read the header row: {other:?}"),
+                    )))
+                }
+            },
             Err(e) => return Ok(Err(Issue::new(display, Some(1), None, format!("cannot read the header row: {e}")))),
         };
         if !got {
@@ -173,14 +190,21 @@ impl CsvSource {
     /// Reads the next record, using `scratch`'s buffers; give the record back with
     /// `scratch = record.into_byte_record()` to reuse them. Blank lines and rows of only empty
     /// fields are skipped. An error that leaves the rest of the file unreadable is `Err`.
-    pub fn next_row(&mut self, scratch: &mut csv::ByteRecord) -> Result<Option<RowRead>, Issue> {
+    pub fn next_row(&mut self, scratch: &mut csv::ByteRecord) -> Result<Option<RowRead>, SourceError> {
         loop {
             match self.reader.read_byte_record(scratch) {
                 Ok(false) => return Ok(None),
                 Ok(true) => {}
+                Err(e) if e.is_io_error() => {
+                    return Err(match e.into_kind() {
+                        csv::ErrorKind::Io(io) => SourceError::Io(io),
+                        other => SourceError::Io(std::io::Error::other(format!("{other:?}"))),
+                    })
+                }
                 Err(e) => {
                     let line = e.position().map(|p| self.lines.borrow_mut().line_of_record(p.byte()));
-                    return Err(Issue::new(&self.display, line, None, format!("cannot read this row as CSV: {e}")));
+                    let issue = Issue::new(&self.display, line, None, format!("cannot read this row as CSV: {e}"));
+                    return Err(SourceError::Bad(issue));
                 }
             }
             if scratch.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
@@ -230,7 +254,7 @@ mod tests {
         let mut src = CsvSource::open(&path, "t.csv").unwrap().unwrap();
         let mut scratch = csv::ByteRecord::new();
         let mut out = Vec::new();
-        while let Some(row) = src.next_row(&mut scratch).unwrap() {
+        while let Some(row) = src.next_row(&mut scratch).ok().flatten() {
             match row {
                 RowRead::Text { line, record } => {
                     out.push(line);

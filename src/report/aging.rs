@@ -54,6 +54,9 @@ impl Buckets {
         if bounds[0] == 0 || bounds.windows(2).any(|w| w[0] >= w[1]) {
             return Err("bucket bounds must be increasing whole numbers of days above 0, e.g. 30,60,90,120".into());
         }
+        if bounds.iter().any(|b| *b > 36_500) {
+            return Err("bucket bounds go up to 36500 days (100 years)".into());
+        }
         Ok(Buckets { bounds, basis })
     }
 
@@ -177,6 +180,12 @@ pub struct AgingReport {
 #[error("aging check failed (this is a bug in arx; please report it with these numbers): {0}")]
 pub struct CheckFailed(pub String);
 
+/// Adds into a total, refusing to wrap (amounts are capped at ingest, but millions of them add up).
+fn add(total: &mut i64, v: i64) -> Result<(), CheckFailed> {
+    *total = total.checked_add(v).ok_or_else(|| CheckFailed("a total is beyond what arx can add up (i64)".into()))?;
+    Ok(())
+}
+
 #[derive(Default)]
 struct Acc {
     buckets: Vec<i64>,
@@ -192,18 +201,25 @@ pub fn build(
     with_detail: bool,
 ) -> Result<AgingReport, CheckFailed> {
     // The contract's identity, on the whole ledger before any filter.
-    let mut sums: BTreeMap<Currency, i64> = BTreeMap::new();
+    let mut sums: BTreeMap<Currency, i128> = BTreeMap::new();
     for item in &open.items {
-        *sums.entry(item.currency).or_default() += item.open;
+        *sums.entry(item.currency).or_default() += i128::from(item.open);
     }
+    let show = |v: i128, c: Currency| match i64::try_from(v) {
+        Ok(v) => format_minor(v, c),
+        Err(_) => format!("{v} minor units"),
+    };
     for (cur, expected) in &open.identity {
         let got = sums.get(cur).copied().unwrap_or(0);
         if got != *expected {
             return Err(CheckFailed(format!(
                 "{cur}: open items sum to {} but documents − payments − write-offs/discounts/deductions = {}",
-                format_minor(got, *cur),
-                format_minor(*expected, *cur)
+                show(got, *cur),
+                show(*expected, *cur)
             )));
+        }
+        if i64::try_from(got).is_err() {
+            return Err(CheckFailed(format!("{cur}: the balance ({got} minor units) is beyond what arx can total")));
         }
     }
 
@@ -218,15 +234,15 @@ pub fn build(
     for item in open.items.iter().filter(|i| wanted(i)) {
         let acc =
             accs.entry((item.customer, item.currency)).or_insert_with(|| Acc { buckets: vec![0; n], ..Acc::default() });
-        acc.total += item.open;
+        add(&mut acc.total, item.open)?;
         let age = params.buckets.age(open.as_of, item.date, item.due);
         let to_unapplied = item.open < 0 && params.credits == Credits::Column;
         let bucket = if to_unapplied {
-            acc.unapplied += item.open;
+            add(&mut acc.unapplied, item.open)?;
             None
         } else {
             let b = params.buckets.index(age);
-            acc.buckets[b] += item.open;
+            add(&mut acc.buckets[b], item.open)?;
             Some(b)
         };
         if with_detail {
@@ -249,11 +265,11 @@ pub fn build(
 
     let mut rows: Vec<SummaryRow> = Vec::with_capacity(accs.len());
     for ((customer, currency), acc) in accs {
-        let parts: i64 = acc.buckets.iter().sum::<i64>() + acc.unapplied;
-        if parts != acc.total {
+        let parts: i128 = acc.buckets.iter().map(|b| i128::from(*b)).sum::<i128>() + i128::from(acc.unapplied);
+        if parts != i128::from(acc.total) {
             return Err(CheckFailed(format!(
                 "customer '{customer}' {currency}: buckets + unapplied = {} but the balance is {}",
-                format_minor(parts, currency),
+                show(parts, currency),
                 format_minor(acc.total, currency)
             )));
         }
@@ -296,19 +312,19 @@ pub fn build(
             customers: 0,
         });
         for (tb, rb) in t.buckets.iter_mut().zip(&r.buckets) {
-            *tb += rb;
+            add(tb, *rb)?;
         }
-        t.unapplied += r.unapplied;
-        t.total += r.total;
+        add(&mut t.unapplied, r.unapplied)?;
+        add(&mut t.total, r.total)?;
         t.customers += 1;
     }
     for t in totals.values() {
-        let parts: i64 = t.buckets.iter().sum::<i64>() + t.unapplied;
-        if parts != t.total {
+        let parts: i128 = t.buckets.iter().map(|b| i128::from(*b)).sum::<i128>() + i128::from(t.unapplied);
+        if parts != i128::from(t.total) {
             return Err(CheckFailed(format!(
                 "{}: bucket totals + unapplied = {} but the total is {}",
                 t.currency,
-                format_minor(parts, t.currency),
+                show(parts, t.currency),
                 format_minor(t.total, t.currency)
             )));
         }
@@ -411,7 +427,7 @@ mod tests {
             };
             let report = build(&open, &HashMap::new(), &params, true).unwrap();
             let total: i64 = report.rows.iter().map(|r| r.total).sum();
-            prop_assert_eq!(total, open.identity.get(&eur()).copied().unwrap_or(0));
+            prop_assert_eq!(i128::from(total), open.identity.get(&eur()).copied().unwrap_or(0));
             for r in &report.rows {
                 prop_assert_eq!(r.buckets.iter().sum::<i64>() + r.unapplied, r.total);
                 if aged { prop_assert_eq!(r.unapplied, 0); } else { prop_assert!(r.buckets.iter().all(|b| *b >= 0) && r.unapplied <= 0); }

@@ -3,4 +3,5 @@ mod common;
 mod crash_safety;
 mod ingest_behaviour;
 mod ingest_validation;
+mod review_regressions;
 mod synth_roundtrip;
