@@ -65,6 +65,9 @@ pub enum Command {
     /// Aging: open items as of a date in buckets, per customer and currency (csv/json/table or xlsx)
     #[command(after_help = AGING_EXAMPLES)]
     Aging(AgingArgs),
+    /// DSO: days sales outstanding (standard, count-back, best possible), ADD and CEI per currency
+    #[command(after_help = DSO_EXAMPLES)]
+    Dso(DsoArgs),
     /// The audit trail: every ingest with file, SHA-256, size, kind, profile, row counts, time, version
     #[command(after_help = "Examples:\n  arx log\n  arx log --format json | jq '.[] | select(.rejected > 0)'")]
     Log(LogArgs),
@@ -138,6 +141,39 @@ pub struct AgingArgs {
     /// slow to write and too many for Excel to enjoy)
     #[arg(long, requires = "output")]
     pub summary_only: bool,
+    /// Work straight from export files instead of the workspace (nothing is stored)
+    #[arg(long = "input", value_name = "FILE", num_args = 1..)]
+    pub inputs: Vec<PathBuf>,
+    /// Profile of the --input files
+    #[arg(long, default_value = "generic")]
+    pub profile: String,
+}
+
+const DSO_EXAMPLES: &str = "\
+Examples:
+  arx dso --as-of 2024-12-31                  3-month window ending with December
+  arx dso --as-of 2024-12-15 --months 6 --format json
+  arx dso --currency EUR --format csv >> dso-history.csv
+
+Figures (CONTRACT.md §3): the window is the --months calendar months ending with the as-of
+month (the last one running to the as-of date). AR = open balance as of D; current AR = its
+not-yet-due part; sales = invoices + debit notes - credit notes in the window.
+  dso_standard = AR / sales x days          bpdso = current AR / sales x days
+  add = dso_standard - bpdso                dso_countback walks back month by month (<= 36)
+  cei = (AR at start + sales - AR) / (AR at start + sales - current AR) x 100
+Day figures are rounded to 2 decimals; a figure that would divide by zero is empty (null).";
+
+#[derive(Args, Debug)]
+pub struct DsoArgs {
+    /// Report date (default: today)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<String>,
+    /// Calendar months in the window (1 to 36)
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub months: u32,
+    /// Only this currency
+    #[arg(long, value_name = "CUR")]
+    pub currency: Option<String>,
     /// Work straight from export files instead of the workspace (nothing is stored)
     #[arg(long = "input", value_name = "FILE", num_args = 1..)]
     pub inputs: Vec<PathBuf>,

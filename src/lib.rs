@@ -28,5 +28,6 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Export(a) => cmd::export::run(&g, a),
         Command::Log(a) => cmd::log::run(&g, a),
         Command::Aging(a) => cmd::aging::run(&g, a),
+        Command::Dso(a) => cmd::dso::run(&g, a),
     }
 }

@@ -1,15 +1,13 @@
 use crate::cli::{AgingArgs, BasisArg, CreditsArg, Globals};
 use crate::error::{ArxError, Result};
-use crate::ledger::{self, OpenItems, OpenItemsBuilder};
-use crate::model::Customer;
+use crate::ledger;
 use crate::money::Currency;
 use crate::output::Format;
-use crate::report::aging::{self, AgingParams, AgingReport, Basis, Buckets, Credits, CustomerInfo};
-use crate::report::aging_out::{self, Provenance};
-use crate::workspace::{Config, Workspace};
+use crate::report::aging::{self, AgingParams, Basis, Buckets, Credits};
+use crate::report::aging_out;
+use crate::workspace::Config;
 use anyhow::Context;
 use chrono::NaiveDate;
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -19,8 +17,6 @@ struct Plan {
     detail: bool,
     summary_only: bool,
     output: Option<PathBuf>,
-    inputs: Vec<PathBuf>,
-    profile: String,
 }
 
 pub fn parse_as_of(text: Option<&str>) -> Result<NaiveDate> {
@@ -78,91 +74,24 @@ fn plan(args: AgingArgs, config: &Config) -> Result<Plan> {
         detail: args.detail,
         summary_only: args.summary_only,
         output: args.output,
-        inputs: args.inputs,
-        profile: args.profile,
     })
 }
 
-pub fn customer_infos<'a>(
-    customers: impl Iterator<Item = &'a Customer>,
-    reporting: Option<Currency>,
-) -> HashMap<String, CustomerInfo> {
-    customers
-        .map(|c| {
-            let info = CustomerInfo {
-                name: c.name.clone(),
-                credit_limit: c.credit_limit_value(),
-                currency: c.currency.or(reporting),
-            };
-            (c.customer_id.clone(), info)
-        })
-        .collect()
-}
-
 pub fn run(g: &Globals, args: AgingArgs) -> Result<()> {
-    let detached = !args.inputs.is_empty();
-    let ws = if detached {
-        // Defaults may still come from a workspace's arx.toml when there is one.
-        Workspace::discover(g.workspace.as_deref()).ok()
-    } else {
-        Some(Workspace::discover(g.workspace.as_deref())?)
-    };
-    let config = ws.as_ref().map(|w| w.config.clone()).unwrap_or_default();
+    let (inputs, profile) = (args.inputs.clone(), args.profile.clone());
+    let (ws, config) = super::source::workspace(g, !inputs.is_empty())?;
     let plan = plan(args, &config)?;
     let format = match plan.output {
         Some(_) => None,
         None => Some(g.report_format()?),
     };
+    let source = super::source::open(g, ws, &inputs, &profile, &config)?;
     let detail = plan.detail || (plan.output.is_some() && !plan.summary_only);
-    let reporting = config.reporting_currency();
-    let as_of = ledger::day(plan.params.as_of);
-    let company = config.company.name.clone();
-
-    let (report, provenance) = if detached {
-        let (book, audits) = crate::ingest::read_detached(&plan.inputs, &plan.profile, reporting, g.quiet, g.progress)?;
-        let ledger = book.ledger();
-        let mut builder = OpenItemsBuilder::new(&ledger, as_of);
-        for app in book.apps(&ledger) {
-            builder.apply(app.map_err(|e| ArxError::Runtime(anyhow::Error::new(e)))?);
-        }
-        let customers = customer_infos(book.customers.iter(), reporting);
-        let report = build(builder.finish(), &customers, &plan.params, detail)?;
-        let inputs = audits
-            .into_iter()
-            .map(|a| (a.path, a.kind.to_string(), a.profile, a.sha256, a.size, "(read directly)".to_string()))
-            .collect();
-        let provenance = Provenance {
-            company,
-            source: "(none: --input)".into(),
-            inputs,
-            generated_at: plan.params.as_of.to_string(),
-        };
-        (report, provenance)
-    } else {
-        let ws = ws.context("no workspace")?;
-        let store = ws.store()?;
-        let manifest = store.manifest()?;
-        let ledger = crate::loader::load_ledger(&store, &manifest)?;
-        let mut builder = OpenItemsBuilder::new(&ledger, as_of);
-        crate::loader::stream_apps(&store, &manifest, &ledger, |a| builder.apply(a))?;
-        let stored_customers = store.load_current::<Customer>(&manifest)?;
-        let customers = customer_infos(stored_customers.iter(), reporting);
-        let report = build(builder.finish(), &customers, &plan.params, detail)?;
-        let inputs = manifest
-            .commits
-            .iter()
-            .flat_map(|c| c.files.iter().map(move |f| (c, f)))
-            .map(|(c, f)| {
-                (f.path.clone(), f.kind.to_string(), f.profile.clone(), f.sha256.clone(), f.size, c.time.clone())
-            })
-            .collect();
-        let generated_at = manifest
-            .commits
-            .last()
-            .map(|c| format!("{} (ledger as of commit {})", c.time, c.seq))
-            .unwrap_or_else(|| "(empty ledger)".to_string());
-        (report, Provenance { company, source: ws.root.display().to_string(), inputs, generated_at })
-    };
+    let ledger = source.ledger()?;
+    let open = source.open_items(&ledger, ledger::day(plan.params.as_of))?;
+    let customers = source.customers(config.reporting_currency())?;
+    let report = aging::build(&open, &customers, &plan.params, detail).map_err(|e| ArxError::Runtime(e.into()))?;
+    let provenance = source.provenance(&config.company.name, plan.params.as_of);
 
     match (&plan.output, format) {
         (Some(path), _) => {
@@ -203,13 +132,4 @@ pub fn run(g: &Globals, args: AgingArgs) -> Result<()> {
         (None, None) => {}
     }
     Ok(())
-}
-
-fn build(
-    open: OpenItems<'_>,
-    customers: &HashMap<String, CustomerInfo>,
-    params: &AgingParams,
-    detail: bool,
-) -> Result<AgingReport> {
-    aging::build(&open, customers, params, detail).map_err(|e| ArxError::Runtime(anyhow::Error::new(e)))
 }

@@ -1,7 +1,9 @@
 //! One module per subcommand: glue a validated plan to the layers below and pick the writer.
 
 pub mod aging;
+pub mod dso;
 pub mod export;
 pub mod ingest;
 pub mod init;
 pub mod log;
+pub mod source;

@@ -3,4 +3,5 @@
 
 pub mod aging;
 pub mod aging_out;
+pub mod dso;
 pub mod xlsx;

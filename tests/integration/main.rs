@@ -1,6 +1,7 @@
 mod aging;
 mod common;
 mod crash_safety;
+mod dso;
 mod ingest_behaviour;
 mod ingest_validation;
 mod review_regressions;

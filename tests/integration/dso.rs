@@ -1,0 +1,155 @@
+//! `arx dso`: every figure of CONTRACT.md §3's DSO block against hand-computed values.
+
+use crate::common::{arx_bin, stdout, Ws};
+use serde_json::{json, Value};
+
+const INV: &str = "document_no,customer_id,doc_date,amount,currency,doc_type,due_date\n";
+
+/// Jan 70,000 / Feb 80,000 / Mar 100,000 of 2023 (non-leap), 38,000 paid on the January
+/// invoice: AR 212,000 at 31 March. Only the March invoice is not yet due (current AR 100,000).
+fn worked_example() -> Ws {
+    let ws = Ws::new();
+    ws.write(
+        "invoices.csv",
+        format!(
+            "{INV}J,C1,2023-01-10,70000.00,EUR,invoice,2023-01-31\nF,C1,2023-02-01,80000.00,EUR,invoice,2023-03-02\nM,C2,2023-03-05,100000.00,EUR,invoice,2023-04-30\n"
+        ),
+    );
+    ws.write("payments.csv", "payment_id,payment_date,amount,currency,customer_id\nP1,2023-03-15,38000.00,EUR,C1\n");
+    ws.write("applications.csv", "source,document_no,amount,applied_date\nP1,J,38000.00,2023-03-15\n");
+    ws.ingest_ok(&["invoices.csv", "payments.csv", "applications.csv"]);
+    ws
+}
+
+fn dso(ws: &Ws, args: &[&str]) -> Value {
+    let mut full = vec!["dso", "--format", "json"];
+    full.extend_from_slice(args);
+    serde_json::from_str(&stdout(&ws.arx(&full).success())).unwrap()
+}
+
+#[test]
+fn the_worked_example_gives_countback_73_17_and_standard_76_32() {
+    let ws = worked_example();
+    let got = dso(&ws, &["--as-of", "2023-03-31"]);
+    assert_eq!(
+        got,
+        json!({"as_of": "2023-03-31", "months": 3, "rows": [{
+            "currency": "EUR", "ar": "212000.00", "current_ar": "100000.00", "sales": "250000.00", "days": 90,
+            "dso_standard": 76.32, "dso_countback": 73.17,
+            // 100,000 / 250,000 × 90; 76.32 − 36.00
+            "bpdso": 36.0, "add": 40.32,
+            // AR at 2022-12-31 is 0: (0 + 250,000 − 212,000) / (0 + 250,000 − 100,000) × 100
+            "cei": 25.33
+        }]})
+    );
+    let csv = stdout(&ws.arx(&["dso", "--as-of", "2023-03-31", "--format", "csv"]).success());
+    assert_eq!(
+        csv,
+        "currency,ar,current_ar,sales,days,dso_standard,dso_countback,bpdso,add,cei\nEUR,212000.00,100000.00,250000.00,90,76.32,73.17,36.00,40.32,25.33\n"
+    );
+}
+
+#[test]
+fn cei_uses_the_balance_the_day_before_the_window() {
+    let ws = worked_example();
+    // Window Feb–Mar: AR at 31 Jan = 70,000 (J open); sales 180,000; AR 212,000; current 100,000.
+    let got = dso(&ws, &["--as-of", "2023-03-31", "--months", "2"]);
+    let row = &got["rows"][0];
+    assert_eq!(row["sales"], "180000.00");
+    assert_eq!(row["days"], 59);
+    // (70,000 + 180,000 − 212,000) / (70,000 + 180,000 − 100,000) × 100 = 25.333…
+    assert_eq!(row["cei"], 25.33);
+    // 212,000 / 180,000 × 59 = 69.488…
+    assert_eq!(row["dso_standard"], 69.49);
+}
+
+#[test]
+fn a_month_with_net_negative_sales_counts_its_days_and_the_walk_goes_on() {
+    let ws = Ws::new();
+    ws.write(
+        "invoices.csv",
+        format!(
+            "{INV}J,C1,2023-01-10,100.00,EUR,invoice,2023-01-10\nF,C1,2023-02-10,20.00,EUR,invoice,2023-02-10\nCF,C1,2023-02-11,50.00,EUR,credit_note,\nM,C1,2023-03-10,100.00,EUR,invoice,2023-03-10\n"
+        ),
+    );
+    ws.ingest_ok(&["invoices.csv"]);
+    // AR = 100 + 20 − 50 + 100 = 170. March: 170 ≥ 100 → 31 days, 70 left. February sales −30
+    // → 28 days. January: 70 < 100 → 0.7 × 31 = 21.7. Count-back 80.70.
+    let row = dso(&ws, &["--as-of", "2023-03-31"])["rows"][0].clone();
+    assert_eq!(row["ar"], "170.00");
+    assert_eq!(row["sales"], "170.00");
+    assert_eq!(row["dso_countback"], 80.7);
+    // Standard: 170 / 170 × 90 = 90.
+    assert_eq!(row["dso_standard"], 90.0);
+}
+
+#[test]
+fn a_mid_month_as_of_date_ends_the_window_on_that_day() {
+    let ws = worked_example();
+    // As of 15 March: the window is 1 Jan – 15 Mar (31 + 28 + 15 = 74 days), March sales count
+    // (its invoice is dated the 5th), AR = 212,000 (the payment is dated the 15th).
+    let row = dso(&ws, &["--as-of", "2023-03-15"])["rows"][0].clone();
+    assert_eq!(row["days"], 74);
+    assert_eq!(row["sales"], "250000.00");
+    assert_eq!(row["ar"], "212000.00");
+    // 212,000 / 250,000 × 74 = 62.752
+    assert_eq!(row["dso_standard"], 62.75);
+    // Count-back: March (15 days, 100,000 covered, 112,000 left), February (28, 32,000 left),
+    // January 32,000 / 70,000 × 31 = 14.171… → 57.17.
+    assert_eq!(row["dso_countback"], 57.17);
+}
+
+#[test]
+fn currencies_get_a_row_each_and_an_empty_window_has_no_ratio() {
+    let ws = worked_example();
+    ws.write("usd.csv", format!("{INV}U,C3,2022-06-01,500.00,USD,invoice,2022-07-01\n"));
+    ws.ingest_ok(&["usd.csv"]);
+    let got = dso(&ws, &["--as-of", "2023-03-31"]);
+    let rows = got["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["currency"], "EUR");
+    let usd = &rows[1];
+    assert_eq!(usd["currency"], "USD");
+    assert_eq!(usd["sales"], "0.00");
+    assert_eq!(usd["dso_standard"], Value::Null);
+    assert_eq!(usd["bpdso"], Value::Null);
+    assert_eq!(usd["add"], Value::Null);
+    // Open since June 2022 with no sales since: the walk counts the sales-less months back to
+    // June 2022, whose 500 of sales explain the 500 of AR, and stops: 1 June 2022 – 31 March
+    // 2023 = 304 days.
+    assert_eq!(usd["dso_countback"], 304.0);
+    // AR at start = 500 = AR at end, nothing current: (500 + 0 − 500) / (500 + 0 − 0) = 0.
+    assert_eq!(usd["cei"], 0.0);
+    let only = dso(&ws, &["--as-of", "2023-03-31", "--currency", "USD"]);
+    assert_eq!(only["rows"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn input_files_give_the_same_figures_as_the_workspace() {
+    let ws = worked_example();
+    let from_store = stdout(&ws.arx(&["dso", "--as-of", "2023-03-31", "--format", "csv"]).success());
+    let direct = arx_bin()
+        .current_dir(ws.dir())
+        .args([
+            "dso",
+            "--as-of",
+            "2023-03-31",
+            "--format",
+            "csv",
+            "--input",
+            "invoices.csv",
+            "payments.csv",
+            "applications.csv",
+        ])
+        .assert()
+        .success();
+    assert_eq!(stdout(&direct), from_store);
+}
+
+#[test]
+fn bad_months_are_usage_errors() {
+    let ws = worked_example();
+    ws.arx(&["dso", "--months", "0"]).code(2);
+    ws.arx(&["dso", "--months", "37"]).code(2);
+    ws.arx(&["dso", "--as-of", "31.03.2023"]).code(2);
+}
