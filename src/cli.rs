@@ -68,6 +68,9 @@ pub enum Command {
     /// DSO: days sales outstanding (standard, count-back, best possible), ADD and CEI per currency
     #[command(after_help = DSO_EXAMPLES)]
     Dso(DsoArgs),
+    /// Disputes: open as of a date, opened/resolved in a window, resolution rate, days to resolve
+    #[command(after_help = DISPUTES_EXAMPLES)]
+    Disputes(DisputesArgs),
     /// The audit trail: every ingest with file, SHA-256, size, kind, profile, row counts, time, version
     #[command(after_help = "Examples:\n  arx log\n  arx log --format json | jq '.[] | select(.rejected > 0)'")]
     Log(LogArgs),
@@ -154,6 +157,9 @@ Examples:
   arx dso --as-of 2024-12-31                  3-month window ending with December
   arx dso --as-of 2024-12-15 --months 6 --format json
   arx dso --currency EUR --format csv >> dso-history.csv
+  arx dso --as-of 2024-12-31 --trend 12        the last 12 month-ends
+  arx dso --behaviour                          payment behaviour per customer, worst first
+  arx dso --behaviour --detail --format csv    every invoice settled in the window
 
 Figures (CONTRACT.md §3): the window is the --months calendar months ending with the as-of
 month (the last one running to the as-of date). AR = open balance as of D; current AR = its
@@ -171,9 +177,64 @@ pub struct DsoArgs {
     /// Calendar months in the window (1 to 36)
     #[arg(long, default_value_t = 3, value_name = "N")]
     pub months: u32,
+    /// The same figures for each of the last M month-ends (as-of aging at each, so history is right)
+    #[arg(long, default_value_t = 0, value_name = "M")]
+    pub trend: u32,
+    /// Payment behaviour per customer instead: invoices settled in the window, average days to
+    /// pay and late (amount-weighted, early = 0), % on time, open past due, oldest open item
+    #[arg(long)]
+    pub behaviour: bool,
+    /// With --behaviour: one row per settled invoice (dates, days to pay, days late)
+    #[arg(long)]
+    pub detail: bool,
     /// Only this currency
     #[arg(long, value_name = "CUR")]
     pub currency: Option<String>,
+    /// Work straight from export files instead of the workspace (nothing is stored)
+    #[arg(long = "input", value_name = "FILE", num_args = 1..)]
+    pub inputs: Vec<PathBuf>,
+    /// Profile of the --input files
+    #[arg(long, default_value = "generic")]
+    pub profile: String,
+}
+
+const DISPUTES_EXAMPLES: &str = "\
+Examples:
+  arx disputes                                    this month so far
+  arx disputes --as-of 2024-12-31 --from 2024-10-01 --format json
+  arx disputes --detail                           every open dispute, oldest first
+  arx disputes --by reason                        open disputes by reason (or customer, age)
+  arx disputes --resolved --from 2024-01-01       disputes resolved in the window
+
+Rules (CONTRACT.md §3): a dispute is open as of D when opened by D and not resolved by D. Its
+amount defaults to, and is capped at, the document's open amount as of D. Resolution rate =
+resolved in the window / (open at the window's start + opened in it) x 100. Disputes with reason
+short-payment (opened by cash application for a deduction) show source=deduction.";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DisputesBy {
+    Reason,
+    Customer,
+    Age,
+}
+
+#[derive(Args, Debug)]
+pub struct DisputesArgs {
+    /// Report date (default: today)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<String>,
+    /// Start of the window (default: the first day of the as-of month)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub from: Option<String>,
+    /// Every open dispute instead of the summary
+    #[arg(long, conflicts_with_all = ["resolved", "by"])]
+    pub detail: bool,
+    /// The disputes resolved in the window instead of the summary
+    #[arg(long, conflicts_with = "by")]
+    pub resolved: bool,
+    /// Open disputes grouped by reason, customer or age since opened
+    #[arg(long, value_enum)]
+    pub by: Option<DisputesBy>,
     /// Work straight from export files instead of the workspace (nothing is stored)
     #[arg(long = "input", value_name = "FILE", num_args = 1..)]
     pub inputs: Vec<PathBuf>,

@@ -153,6 +153,16 @@ impl Ledger {
         }
     }
 
+    /// Each live document's number → its customer id.
+    pub fn doc_customers(&self) -> std::collections::HashMap<&str, &str> {
+        self.docs
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.live)
+            .map(|(i, d)| (self.doc_ids.get(i as u32), self.customers.get(d.customer)))
+            .collect()
+    }
+
     pub fn customer(&mut self, id: &str) -> u32 {
         self.customers.intern(id).0
     }
@@ -241,6 +251,20 @@ pub struct OpenItems<'a> {
     pub items: Vec<OpenItem<'a>>,
     /// In i128: a sum over millions of amounts must not wrap.
     pub identity: BTreeMap<Currency, i128>,
+    /// Invoices and debit notes fully settled as of the date, with the day they were.
+    pub settled: Vec<Settlement<'a>>,
+}
+
+/// An invoice or debit note whose open amount reached 0: on the date of its last application.
+#[derive(Clone, Copy, Debug)]
+pub struct Settlement<'a> {
+    pub customer: &'a str,
+    pub id: &'a str,
+    pub currency: Currency,
+    pub amount: i64,
+    pub date: Day,
+    pub due: Day,
+    pub settled: Day,
 }
 
 /// Accumulates applications (streamed, in any order) against a ledger as of a date.
@@ -251,6 +275,9 @@ pub struct OpenItemsBuilder<'a> {
     pay_applied: Vec<i64>,
     /// Earliest payment application of each payment dated ≤ as-of: (date, document).
     first_app: Vec<(Day, u32)>,
+    /// Latest application date to each document (applications only ever reduce invoices, so
+    /// a settled invoice was settled on it).
+    last_applied: Vec<Day>,
     adjustments: BTreeMap<Currency, i128>,
 }
 
@@ -262,6 +289,7 @@ impl<'a> OpenItemsBuilder<'a> {
             doc_open: ledger.docs.iter().map(|d| d.amount).collect(),
             pay_applied: vec![0; ledger.pays.len()],
             first_app: vec![(Day::MAX, u32::MAX); ledger.pays.len()],
+            last_applied: vec![Day::MIN; ledger.docs.len()],
             adjustments: BTreeMap::new(),
         }
     }
@@ -280,6 +308,7 @@ impl<'a> OpenItemsBuilder<'a> {
         }
         let d = a.doc as usize;
         self.doc_open[d] -= a.amount;
+        self.last_applied[d] = self.last_applied[d].max(a.date);
         match a.source {
             Source::Payment(p) => {
                 let p = p as usize;
@@ -303,12 +332,24 @@ impl<'a> OpenItemsBuilder<'a> {
         let l = self.ledger;
         let mut identity = self.adjustments;
         let mut items = Vec::new();
+        let mut settled = Vec::new();
         let customer = |c: u32| if c == NO_CUSTOMER { "" } else { l.customers.get(c) };
         for (i, (d, open)) in l.docs.iter().zip(&self.doc_open).enumerate() {
             if !d.live || d.date > self.as_of {
                 continue;
             }
             *identity.entry(d.currency).or_default() += i128::from(d.amount);
+            if *open == 0 && d.amount > 0 && self.last_applied[i] != Day::MIN {
+                settled.push(Settlement {
+                    customer: customer(d.customer),
+                    id: l.doc_ids.get(i as u32),
+                    currency: d.currency,
+                    amount: d.amount,
+                    date: d.date,
+                    due: d.due,
+                    settled: self.last_applied[i],
+                });
+            }
             if *open != 0 {
                 items.push(OpenItem {
                     customer: customer(d.customer),
@@ -345,7 +386,7 @@ impl<'a> OpenItemsBuilder<'a> {
                 });
             }
         }
-        OpenItems { as_of: self.as_of, items, identity }
+        OpenItems { as_of: self.as_of, items, identity, settled }
     }
 }
 

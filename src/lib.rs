@@ -29,5 +29,6 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Log(a) => cmd::log::run(&g, a),
         Command::Aging(a) => cmd::aging::run(&g, a),
         Command::Dso(a) => cmd::dso::run(&g, a),
+        Command::Disputes(a) => cmd::disputes::run(&g, a),
     }
 }

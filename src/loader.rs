@@ -247,7 +247,7 @@ fn stream_latest_apps(store: &Store, segments: &[&Segment], ledger: &Ledger, mut
 
 /// `f(index, item)` over `items` on all cores, results in order. A panic in a worker is
 /// re-raised here, never turned into missing results.
-fn par_map<T: Sync, U: Send>(items: &[T], f: impl Fn(usize, &T) -> U + Sync) -> Vec<U> {
+pub fn par_map<T: Sync, U: Send>(items: &[T], f: impl Fn(usize, &T) -> U + Sync) -> Vec<U> {
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
     if threads < 2 || items.len() < 100_000 {
         return items.iter().enumerate().map(|(i, t)| f(i, t)).collect();

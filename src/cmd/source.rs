@@ -81,6 +81,13 @@ impl Source {
         Ok(builder.finish())
     }
 
+    pub fn disputes(&self) -> Result<Vec<crate::model::Dispute>> {
+        match self {
+            Source::Store { store, manifest, .. } => Ok(store.load_current::<crate::model::Dispute>(manifest)?),
+            Source::Files { book, .. } => Ok(book.disputes.iter().cloned().collect()),
+        }
+    }
+
     pub fn customers(&self, reporting: Option<crate::money::Currency>) -> Result<HashMap<String, CustomerInfo>> {
         let stored;
         let list: Vec<&Customer> = match self {

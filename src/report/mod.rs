@@ -3,5 +3,7 @@
 
 pub mod aging;
 pub mod aging_out;
+pub mod behaviour;
+pub mod disputes;
 pub mod dso;
 pub mod xlsx;

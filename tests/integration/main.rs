@@ -1,7 +1,9 @@
 mod aging;
 mod common;
 mod crash_safety;
+mod disputes;
 mod dso;
+mod ibm_sample;
 mod ingest_behaviour;
 mod ingest_validation;
 mod review_regressions;
