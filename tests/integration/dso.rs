@@ -1,6 +1,6 @@
 //! `arx dso`: every figure of CONTRACT.md §3's DSO block against hand-computed values.
 
-use crate::common::{arx_bin, stdout, Ws};
+use crate::common::{arx_bin, csv_maps, stdout, Ws};
 use serde_json::{json, Value};
 
 const INV: &str = "document_no,customer_id,doc_date,amount,currency,doc_type,due_date\n";
@@ -152,4 +152,65 @@ fn bad_months_are_usage_errors() {
     ws.arx(&["dso", "--months", "0"]).code(2);
     ws.arx(&["dso", "--months", "37"]).code(2);
     ws.arx(&["dso", "--as-of", "31.03.2023"]).code(2);
+}
+
+#[test]
+fn trend_gives_each_month_end_with_its_own_history() {
+    let ws = worked_example();
+    let csv = stdout(&ws.arx(&["dso", "--as-of", "2023-03-31", "--trend", "3", "--format", "csv"]).success());
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(rows[0], "as_of,currency,ar,current_ar,sales,days,dso_standard,dso_countback,bpdso,add,cei");
+    // 31 January: window Nov–Jan (92 days), sales and AR 70,000, all of it due that day
+    // (current): standard 92, count-back 31 (January's sales explain the AR), CEI undefined.
+    assert_eq!(rows[1], "2023-01-31,EUR,70000.00,70000.00,70000.00,92,92.00,31.00,92.00,0.00,");
+    // 28 February: F (due 2 March) is still current: standard 150/150 × 90 = 90, count-back
+    // February 28 + January 31 = 59, BPDSO 80/150 × 90 = 48, ADD 42, CEI (0 + 150 − 150) / … = 0.
+    assert_eq!(rows[2], "2023-02-28,EUR,150000.00,80000.00,150000.00,90,90.00,59.00,48.00,42.00,0.00");
+    assert_eq!(rows[3], "2023-03-31,EUR,212000.00,100000.00,250000.00,90,76.32,73.17,36.00,40.32,25.33");
+    assert_eq!(rows.len(), 4);
+    // Not a month end: the trend stops at the last complete month.
+    let mid = stdout(&ws.arx(&["dso", "--as-of", "2023-03-15", "--trend", "2", "--format", "csv"]).success());
+    let dates: Vec<&str> = mid.lines().skip(1).map(|l| &l[..10]).collect();
+    assert_eq!(dates, ["2023-01-31", "2023-02-28"]);
+    let json: Value = serde_json::from_str(&stdout(
+        &ws.arx(&["dso", "--as-of", "2023-03-31", "--trend", "2", "--format", "json"]).success(),
+    ))
+    .unwrap();
+    assert_eq!(json["trend"].as_array().unwrap().len(), 2);
+    assert_eq!(json["trend"][1]["rows"], json["rows"]);
+}
+
+#[test]
+fn behaviour_lists_open_past_due_and_the_oldest_item_worst_first() {
+    let ws = worked_example();
+    // Pay the rest of J and all of F within March: both settle in the window.
+    ws.write("p2.csv", "payment_id,payment_date,amount,currency,customer_id\nP2,2023-03-20,112000.00,EUR,C1\n");
+    ws.write("a2.csv", "source,document_no,amount,applied_date\nP2,J,32000.00,2023-03-20\nP2,F,80000.00,2023-03-20\n");
+    ws.ingest_ok(&["p2.csv", "a2.csv"]);
+    let rows =
+        csv_maps(&stdout(&ws.arx(&["dso", "--as-of", "2023-03-31", "--behaviour", "--format", "csv"]).success()));
+    // J: paid 2023-03-20, 69 days after its date, 48 days late (due 01-31); F: 47 days to pay,
+    // 18 late (due 03-02). Weighted by 70,000 and 80,000: to pay (69×70 + 47×80) / 150 = 57.27,
+    // late (48×70 + 18×80) / 150 = 32.00; none on time.
+    assert_eq!(rows[0]["customer_id"], "C1");
+    assert_eq!(rows[0]["settled"], "2");
+    assert_eq!(rows[0]["settled_amount"], "150000.00");
+    assert_eq!(rows[0]["avg_days_to_pay"], "57.27");
+    assert_eq!(rows[0]["avg_days_late"], "32.00");
+    assert_eq!(rows[0]["on_time_pct"], "0.00");
+    // C2 settled nothing; its March invoice is not yet due (oldest age −30).
+    assert_eq!(rows[1]["customer_id"], "C2");
+    assert_eq!(rows[1]["settled"], "0");
+    assert_eq!(rows[1]["avg_days_late"], "");
+    assert_eq!(rows[1]["open_past_due"], "0.00");
+    assert_eq!(rows[1]["oldest_open_age"], "-30");
+    let detail =
+        stdout(&ws.arx(&["dso", "--as-of", "2023-03-31", "--behaviour", "--detail", "--format", "csv"]).success());
+    assert_eq!(
+        detail,
+        "document_no,customer_id,currency,amount,doc_date,due_date,settled_date,days_to_pay,days_late\n\
+         F,C1,EUR,80000.00,2023-02-01,2023-03-02,2023-03-20,47,18\n\
+         J,C1,EUR,70000.00,2023-01-10,2023-01-31,2023-03-20,69,48\n"
+    );
+    ws.arx(&["dso", "--detail"]).code(2);
 }
