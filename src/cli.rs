@@ -160,6 +160,7 @@ Examples:
   arx dso --as-of 2024-12-31 --trend 12        the last 12 month-ends
   arx dso --behaviour                          payment behaviour per customer, worst first
   arx dso --behaviour --detail --format csv    every invoice settled in the window
+  arx dso --as-of 2024-12-31 --trend 24 -o dso.xlsx
 
 Figures (CONTRACT.md §3): the window is the --months calendar months ending with the as-of
 month (the last one running to the as-of date). AR = open balance as of D; current AR = its
@@ -187,6 +188,10 @@ pub struct DsoArgs {
     /// With --behaviour: one row per settled invoice (dates, days to pay, days late)
     #[arg(long)]
     pub detail: bool,
+    /// Write a workbook (KPIs, Trend with charts, Payment behaviour, Parameters); the trend
+    /// covers --trend month-ends, or 12
+    #[arg(short = 'o', long = "output", value_name = "FILE.xlsx", conflicts_with_all = ["behaviour", "detail"])]
+    pub output: Option<PathBuf>,
     /// Only this currency
     #[arg(long, value_name = "CUR")]
     pub currency: Option<String>,
@@ -205,6 +210,7 @@ Examples:
   arx disputes --detail                           every open dispute, oldest first
   arx disputes --by reason                        open disputes by reason (or customer, age)
   arx disputes --resolved --from 2024-01-01       disputes resolved in the window
+  arx disputes --as-of 2024-12-31 --from 2024-01-01 -o disputes-2024.xlsx
 
 Rules (CONTRACT.md §3): a dispute is open as of D when opened by D and not resolved by D. Its
 amount defaults to, and is capped at, the document's open amount as of D. Resolution rate =
@@ -235,6 +241,9 @@ pub struct DisputesArgs {
     /// Open disputes grouped by reason, customer or age since opened
     #[arg(long, value_enum)]
     pub by: Option<DisputesBy>,
+    /// Write a workbook (Summary, Open disputes, Resolved, By reason with a chart, Parameters)
+    #[arg(short = 'o', long = "output", value_name = "FILE.xlsx", conflicts_with_all = ["detail", "resolved", "by"])]
+    pub output: Option<PathBuf>,
     /// Work straight from export files instead of the workspace (nothing is stored)
     #[arg(long = "input", value_name = "FILE", num_args = 1..)]
     pub inputs: Vec<PathBuf>,

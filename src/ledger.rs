@@ -113,6 +113,8 @@ pub enum Source {
     Credit(u32),
     /// A write-off, discount or deduction: nothing else moves.
     Adjustment,
+    /// A deduction: like any adjustment, but remembered per document (disputes over it).
+    Deduction,
 }
 
 /// An application resolved against the ledger.
@@ -208,7 +210,8 @@ impl Ledger {
             ApplicationKind::Credit => Source::Credit(
                 self.doc_ids.find(source).ok_or_else(|| LedgerError::UnknownDocument(source.to_string()))?,
             ),
-            ApplicationKind::WriteOff | ApplicationKind::Discount | ApplicationKind::Deduction => Source::Adjustment,
+            ApplicationKind::WriteOff | ApplicationKind::Discount => Source::Adjustment,
+            ApplicationKind::Deduction => Source::Deduction,
         })
     }
 }
@@ -253,6 +256,8 @@ pub struct OpenItems<'a> {
     pub identity: BTreeMap<Currency, i128>,
     /// Invoices and debit notes fully settled as of the date, with the day they were.
     pub settled: Vec<Settlement<'a>>,
+    /// Deductions applied to each document as of the date.
+    pub deducted: std::collections::HashMap<&'a str, i64>,
 }
 
 /// An invoice or debit note whose open amount reached 0: on the date of its last application.
@@ -278,6 +283,8 @@ pub struct OpenItemsBuilder<'a> {
     /// Latest application date to each document (applications only ever reduce invoices, so
     /// a settled invoice was settled on it).
     last_applied: Vec<Day>,
+    /// Deductions applied to each document (few: a sparse map).
+    deducted: std::collections::HashMap<u32, i64>,
     adjustments: BTreeMap<Currency, i128>,
 }
 
@@ -290,6 +297,7 @@ impl<'a> OpenItemsBuilder<'a> {
             pay_applied: vec![0; ledger.pays.len()],
             first_app: vec![(Day::MAX, u32::MAX); ledger.pays.len()],
             last_applied: vec![Day::MIN; ledger.docs.len()],
+            deducted: std::collections::HashMap::new(),
             adjustments: BTreeMap::new(),
         }
     }
@@ -300,7 +308,7 @@ impl<'a> OpenItemsBuilder<'a> {
             && match a.source {
                 Source::Payment(p) => self.ledger.pays[p as usize].live,
                 Source::Credit(c) => self.ledger.docs[c as usize].live,
-                Source::Adjustment => true,
+                Source::Adjustment | Source::Deduction => true,
             };
         // Applications to or from voided items no longer count.
         if a.date > self.as_of || !live {
@@ -309,6 +317,9 @@ impl<'a> OpenItemsBuilder<'a> {
         let d = a.doc as usize;
         self.doc_open[d] -= a.amount;
         self.last_applied[d] = self.last_applied[d].max(a.date);
+        if a.source == Source::Deduction {
+            *self.deducted.entry(a.doc).or_default() += a.amount;
+        }
         match a.source {
             Source::Payment(p) => {
                 let p = p as usize;
@@ -322,7 +333,7 @@ impl<'a> OpenItemsBuilder<'a> {
                 }
             }
             Source::Credit(c) => self.doc_open[c as usize] += a.amount,
-            Source::Adjustment => {
+            Source::Adjustment | Source::Deduction => {
                 *self.adjustments.entry(self.ledger.docs[d].currency).or_default() -= i128::from(a.amount)
             }
         }
@@ -386,7 +397,8 @@ impl<'a> OpenItemsBuilder<'a> {
                 });
             }
         }
-        OpenItems { as_of: self.as_of, items, identity, settled }
+        let deducted = self.deducted.iter().map(|(d, v)| (l.doc_ids.get(*d), *v)).collect();
+        OpenItems { as_of: self.as_of, items, identity, settled, deducted }
     }
 }
 

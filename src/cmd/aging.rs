@@ -30,6 +30,17 @@ pub fn parse_as_of(text: Option<&str>) -> Result<NaiveDate> {
     }
 }
 
+/// `-o` writes workbooks: the name must end in .xlsx.
+pub fn check_xlsx(out: Option<&std::path::Path>) -> Result<()> {
+    match out {
+        Some(out) if !out.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) => Err(ArxError::Usage(format!(
+            "-o {} : -o writes a workbook, so give a name ending in .xlsx (for csv or json, redirect stdout, e.g. --format csv > report.csv)",
+            out.display()
+        ))),
+        _ => Ok(()),
+    }
+}
+
 fn plan(args: AgingArgs, config: &Config) -> Result<Plan> {
     let as_of = parse_as_of(args.as_of.as_deref())?;
     let basis = match args.basis {
@@ -61,14 +72,7 @@ fn plan(args: AgingArgs, config: &Config) -> Result<Plan> {
         Some(c) => Some(Currency::parse(c).map_err(|e| ArxError::Usage(format!("--currency: {e}")))?),
         None => None,
     };
-    if let Some(out) = &args.output {
-        if !out.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) {
-            return Err(ArxError::Usage(format!(
-                "-o {} : -o writes a workbook, so give a name ending in .xlsx (for csv or json, redirect stdout: arx aging --format csv > aging.csv)",
-                out.display()
-            )));
-        }
-    }
+    check_xlsx(args.output.as_deref())?;
     Ok(Plan {
         params: AgingParams { as_of, buckets, credits, customers: args.customers, currency },
         detail: args.detail,

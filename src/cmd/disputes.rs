@@ -22,7 +22,8 @@ pub fn run(g: &Globals, args: DisputesArgs) -> Result<()> {
     if from > as_of {
         return Err(ArxError::Usage(format!("--from {from} is after --as-of {as_of}")));
     }
-    let format = g.report_format()?;
+    super::aging::check_xlsx(args.output.as_deref())?;
+    let format = if args.output.is_some() { Format::Csv } else { g.report_format()? };
     let source = super::source::open(g, ws, &args.inputs, &args.profile, &config)?;
     let ledger = source.ledger()?;
     let open_items = source.open_items(&ledger, ledger::day(as_of))?;
@@ -40,6 +41,15 @@ pub fn run(g: &Globals, args: DisputesArgs) -> Result<()> {
             format_minor(d.claimed_over.unwrap_or(0), d.currency),
             format_minor(d.amount, d.currency)
         );
+    }
+    if let Some(path) = &args.output {
+        let provenance = source.provenance(&config.company.name, as_of);
+        let bytes = crate::report::kpi_out::disputes_workbook(&report, &provenance).context("writing the workbook")?;
+        crate::store::write_atomic(path, &bytes)?;
+        if !g.quiet {
+            eprintln!("wrote {}", path.display());
+        }
+        return Ok(());
     }
     let human = format == Format::Table;
     let table = match (args.detail, args.resolved, args.by) {

@@ -32,7 +32,8 @@ pub fn run(g: &Globals, args: DsoArgs) -> Result<()> {
     if args.detail && !args.behaviour {
         return Err(ArxError::Usage("--detail lists the invoices behind --behaviour; add --behaviour".into()));
     }
-    let format = g.report_format()?;
+    super::aging::check_xlsx(args.output.as_deref())?;
+    let format = if args.output.is_some() { Format::Csv } else { g.report_format()? };
     let source = super::source::open(g, ws, &args.inputs, &args.profile, &config)?;
     let ledger = source.ledger()?;
     // Several as-of dates read the same applications: resolve them once.
@@ -59,9 +60,12 @@ pub fn run(g: &Globals, args: DsoArgs) -> Result<()> {
         return Ok(());
     }
 
-    // The report dates: the as-of date, or with --trend the last N month-ends up to it.
-    let report_dates = if args.trend > 0 { month_ends(as_of, args.trend) } else { vec![as_of] };
-    let mut needed: BTreeSet<NaiveDate> = BTreeSet::new();
+    // The report dates: the as-of date, or with --trend the last N month-ends up to it (a
+    // workbook always has a trend: 12 month-ends unless --trend says otherwise).
+    let trend_n = if args.output.is_some() && args.trend == 0 { 12 } else { args.trend };
+    let report_dates = if trend_n > 0 { month_ends(as_of, trend_n) } else { vec![as_of] };
+    let mut needed: BTreeSet<NaiveDate> =
+        BTreeSet::from([as_of, Window::new(as_of, args.months).start.pred_opt().unwrap_or(as_of)]);
     for r in &report_dates {
         needed.insert(*r);
         let start = Window::new(*r, args.months).start;
@@ -80,6 +84,31 @@ pub fn run(g: &Globals, args: DsoArgs) -> Result<()> {
         dso::rows(r, &window, at_end, at_start, &sales).into_iter().filter(keep).collect::<Vec<_>>()
     };
 
+    if let Some(path) = &args.output {
+        let window = Window::new(as_of, args.months);
+        let open = open_at(as_of);
+        let customers = source.customers(config.reporting_currency())?;
+        let (behaviour, _) = behaviour::build(&open, &customers, ledger::day(window.start));
+        let behaviour: Vec<_> = behaviour.into_iter().filter(|r| currency.is_none_or(|c| c == r.currency)).collect();
+        let trend: Vec<(NaiveDate, Vec<DsoRow>)> = report_dates.iter().map(|r| (*r, rows_at(*r))).collect();
+        let provenance = source.provenance(&config.company.name, as_of);
+        let bytes = crate::report::kpi_out::dso_workbook(
+            as_of,
+            args.months,
+            (window.start, window.end),
+            &rows_at(as_of),
+            &trend,
+            &behaviour,
+            &provenance,
+        )
+        .context("writing the workbook")?;
+        crate::store::write_atomic(path, &bytes)?;
+        if !g.quiet {
+            eprintln!("wrote {}", path.display());
+        }
+        return Ok(());
+    }
+
     match format {
         Format::Json => {
             let mut doc = serde_json::json!({
@@ -87,7 +116,7 @@ pub fn run(g: &Globals, args: DsoArgs) -> Result<()> {
                 "months": args.months,
                 "rows": rows_at(as_of).iter().map(json_row).collect::<Vec<_>>(),
             });
-            if args.trend > 0 {
+            if trend_n > 0 {
                 doc["trend"] = report_dates
                     .iter()
                     .map(|r| serde_json::json!({"as_of": r.to_string(), "rows": rows_at(*r).iter().map(json_row).collect::<Vec<_>>()}))
@@ -96,7 +125,7 @@ pub fn run(g: &Globals, args: DsoArgs) -> Result<()> {
             serde_json::to_writer_pretty(&mut out, &doc).context("writing json")?;
             writeln!(out).context("writing json")?;
         }
-        f if args.trend > 0 => {
+        f if trend_n > 0 => {
             let mut t = Table::new(&["as_of"]);
             t.columns.extend(COLUMNS.iter().map(|c| c.to_string()));
             for r in &report_dates {

@@ -39,7 +39,8 @@ pub struct OpenDispute {
     pub opened: NaiveDate,
     pub age: i64,
     pub band: &'static str,
-    /// Capped at the document's open amount as of the date.
+    /// Capped at the document's open amount as of the date (plus its deductions, for a
+    /// short-payment dispute: the deduction closed the invoice, the dispute is about it).
     pub amount: i64,
     /// What the input claimed, when it claimed more than is open.
     pub claimed_over: Option<i64>,
@@ -140,7 +141,14 @@ pub fn build(
             }
         }
         if open_on(d, as_of) {
-            let doc_open = open_amount.get(d.document_no.as_str()).copied().unwrap_or(0);
+            // What is still to be collected on the document: its open amount, plus for a
+            // short-payment dispute the deduction cash application took off it.
+            let deducted = if d.reason == SHORT_PAYMENT {
+                open_items.deducted.get(d.document_no.as_str()).copied().unwrap_or(0)
+            } else {
+                0
+            };
+            let doc_open = open_amount.get(d.document_no.as_str()).copied().unwrap_or(0) + deducted;
             let claimed = d.amount.unwrap_or(doc_open);
             // A dispute can't be about more than is still open on the document.
             let amount = if doc_open >= 0 { claimed.clamp(0, doc_open) } else { claimed.clamp(doc_open, 0) };

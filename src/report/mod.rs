@@ -6,4 +6,5 @@ pub mod aging_out;
 pub mod behaviour;
 pub mod disputes;
 pub mod dso;
+pub mod kpi_out;
 pub mod xlsx;

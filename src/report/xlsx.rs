@@ -26,6 +26,8 @@ pub enum XCell {
     Date(NaiveDate),
     /// A ratio shown as a percentage (0.25 → 25.0%).
     Percent(Decimal),
+    /// A day figure or a percentage figure already ×100, shown with 2 decimals.
+    Figure(Decimal),
     Empty,
 }
 
@@ -40,6 +42,7 @@ pub struct Styles {
     pub int: Format,
     pub date: Format,
     pub percent: Format,
+    pub figure: Format,
     money: HashMap<(u32, bool), Format>,
 }
 
@@ -60,6 +63,7 @@ impl Styles {
             int: Format::new().set_num_format("#,##0"),
             date: Format::new().set_num_format("yyyy-mm-dd"),
             percent: Format::new().set_num_format("0.0%"),
+            figure: Format::new().set_num_format("#,##0.00"),
             money: HashMap::new(),
         }
     }
@@ -104,6 +108,7 @@ impl Widths {
             XCell::Int(i) => i.unsigned_abs().to_string().len() + 2,
             XCell::Date(_) => 10,
             XCell::Percent(_) => 7,
+            XCell::Figure(d) => d.trunc().to_string().len() + 4,
             XCell::Empty => 0,
         };
         if let Some(slot) = self.0.get_mut(col) {
@@ -144,6 +149,7 @@ pub fn write_cell(
             ws.write_date_with_format(row, col, &dt, &st.date)?
         }
         XCell::Percent(p) => ws.write_number_with_format(row, col, p.to_f64().unwrap_or(0.0), &st.percent)?,
+        XCell::Figure(d) => ws.write_number_with_format(row, col, d.to_f64().unwrap_or(0.0), &st.figure)?,
         XCell::Empty if total => ws.write_blank(row, col, &st.total_label)?,
         XCell::Empty => ws,
     };
@@ -319,5 +325,30 @@ pub fn column_chart(
     chart.y_axis().set_name(y_title);
     chart.set_width(560).set_height(300);
     chart.legend().set_hidden();
+    chart
+}
+
+/// A line chart over rows `first..=last` of `sheet`: categories from column `cat_col`, one line
+/// per (name, column).
+pub fn line_chart(
+    sheet: &str,
+    title: &str,
+    rows: (u32, u32),
+    cat_col: u16,
+    lines: &[(&str, u16)],
+    y_title: &str,
+) -> Chart {
+    let mut chart = Chart::new(ChartType::Line);
+    let (first, last) = rows;
+    for (name, col) in lines {
+        chart
+            .add_series()
+            .set_name(*name)
+            .set_categories((sheet, first, cat_col, last, cat_col))
+            .set_values((sheet, first, *col, last, *col));
+    }
+    chart.title().set_name(title);
+    chart.y_axis().set_name(y_title);
+    chart.set_width(640).set_height(320);
     chart
 }

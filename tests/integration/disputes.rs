@@ -114,3 +114,44 @@ fn a_window_starting_after_the_as_of_date_is_a_usage_error() {
     let ws = ledger();
     ws.arx(&["disputes", "--as-of", "2024-03-31", "--from", "2024-04-01"]).code(2);
 }
+
+#[test]
+fn a_short_payment_dispute_is_about_the_deduction_that_closed_the_invoice() {
+    let ws = Ws::new();
+    ws.write("i.csv", "document_no,customer_id,doc_date,amount,currency\nI1,C1,2024-03-01,100.00,EUR\n");
+    ws.write("p.csv", "payment_id,payment_date,amount,currency,customer_id\nP1,2024-03-10,92.50,EUR,C1\n");
+    ws.write(
+        "a.csv",
+        "source,document_no,amount,applied_date,kind,payment_id\nP1,I1,92.50,2024-03-10,payment,\nshort pay,I1,7.50,2024-03-10,deduction,P1\n",
+    );
+    ws.write("d.csv", "document_no,reason,opened_date,status\nI1,short-payment,2024-03-10,open\n");
+    ws.ingest_ok(&["i.csv", "p.csv", "a.csv", "d.csv"]);
+    let rows = csv_maps(&run(&ws, &["--detail", "--format", "csv"]));
+    assert_eq!(rows.len(), 1);
+    assert_eq!((rows[0]["amount"].as_str(), rows[0]["source"].as_str()), ("7.50", "deduction"));
+}
+
+#[test]
+fn workbook_sheets_match_the_csv() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let ws = ledger();
+    let out = ws.dir().join("d.xlsx");
+    ws.arx(&["disputes", "--as-of", "2024-03-31", "--from", "2024-03-01", "-o", out.to_str().unwrap()]).success();
+    let mut book: Xlsx<_> = open_workbook(&out).unwrap();
+    assert_eq!(book.sheet_names(), ["Summary", "Open disputes", "Resolved", "By reason", "Parameters"]);
+    let summary = book.worksheet_range("Summary").unwrap();
+    let header = summary.rows().position(|r| r.first() == Some(&Data::String("Currency".into()))).unwrap();
+    let row: Vec<Data> = summary.rows().nth(header + 1).unwrap().to_vec();
+    assert_eq!(row[0], Data::String("EUR".into()));
+    assert_eq!(row[1], Data::Float(3.0));
+    assert_eq!(row[2], Data::Float(180.0));
+    assert_eq!(row[5], Data::Float(40.0));
+    assert_eq!(row[6], Data::Float(29.5));
+    let open = book.worksheet_range("Open disputes").unwrap();
+    let docs: Vec<String> = open.rows().skip(4).map(|r| r[0].to_string()).collect();
+    assert_eq!(docs, ["I2", "I4", "I3"]);
+    // Same inputs and dates → the same bytes.
+    let again = ws.dir().join("d2.xlsx");
+    ws.arx(&["disputes", "--as-of", "2024-03-31", "--from", "2024-03-01", "-o", again.to_str().unwrap()]).success();
+    assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&again).unwrap());
+}

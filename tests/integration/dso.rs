@@ -214,3 +214,30 @@ fn behaviour_lists_open_past_due_and_the_oldest_item_worst_first() {
     );
     ws.arx(&["dso", "--detail"]).code(2);
 }
+
+#[test]
+fn workbook_has_kpis_trend_behaviour_and_parameters() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let ws = worked_example();
+    let out = ws.dir().join("dso.xlsx");
+    ws.arx(&["dso", "--as-of", "2023-03-31", "--trend", "3", "-o", out.to_str().unwrap()]).success();
+    let mut book: Xlsx<_> = open_workbook(&out).unwrap();
+    assert_eq!(book.sheet_names(), ["KPIs", "Trend", "Payment behaviour", "Parameters"]);
+    let kpis = book.worksheet_range("KPIs").unwrap();
+    let header = kpis.rows().position(|r| r.first() == Some(&Data::String("Currency".into()))).unwrap();
+    let row: Vec<Data> = kpis.rows().nth(header + 1).unwrap().to_vec();
+    let expected = [212000.0, 100000.0, 250000.0, 90.0, 76.32, 73.17, 36.0, 40.32, 25.33];
+    let float = |d: &Data| if let Data::Float(f) = d { Some(*f) } else { None };
+    for (cell, want) in row[1..].iter().zip(expected) {
+        assert_eq!(float(cell), Some(want), "{row:?}");
+    }
+    let trend = book.worksheet_range("Trend").unwrap();
+    let dso_by_month: Vec<f64> = trend.rows().skip(4).filter_map(|r| r.get(2).and_then(float)).collect();
+    assert_eq!(dso_by_month, [92.0, 90.0, 76.32]);
+    let params = book.worksheet_range("Parameters").unwrap();
+    assert!(params
+        .rows()
+        .any(|r| r.first() == Some(&Data::String("As of".into())) && r[1] == Data::String("2023-03-31".into())));
+    ws.arx(&["dso", "-o", "x.csv"]).code(2);
+    ws.arx(&["dso", "--behaviour", "-o", "x.xlsx"]).code(2);
+}
