@@ -402,6 +402,81 @@ impl<'a> OpenItemsBuilder<'a> {
     }
 }
 
+/// AR (open balance, net of unapplied) and current AR (positive items not yet due, the aging's
+/// `current` column) per currency at each of `dates` (ascending), in one pass over the ledger
+/// instead of one open-items pass per date. AR at D is the contract's identity (documents −
+/// payments − adjustments dated ≤ D); an invoice or debit note counts as current from its date
+/// to its due date, and an application to it takes its amount off from the application's date
+/// to that due date. Agrees with `OpenItemsBuilder` (a property test holds it to that).
+pub fn balances_at(ledger: &Ledger, apps: &[App], dates: &[Day]) -> Vec<BTreeMap<Currency, (i64, i64)>> {
+    let q = dates.len();
+    let slot = |day: Day| dates.partition_point(|d| *d < day);
+    let mut deltas: BTreeMap<Currency, (Vec<i128>, Vec<i128>)> = BTreeMap::new();
+    let mut add = |cur: Currency, from: Day, until: Option<Day>, ar: i128, current: i128| {
+        let (a, c) = deltas.entry(cur).or_insert_with(|| (vec![0; q + 1], vec![0; q + 1]));
+        let s = slot(from);
+        a[s] += ar;
+        c[s] += current;
+        if let Some(end) = until {
+            // Stops counting as current the day after `end`.
+            c[slot(end.saturating_add(1))] -= current;
+        }
+    };
+    for d in ledger.docs.iter().filter(|d| d.live) {
+        let current = if d.amount > 0 && d.due >= d.date { i128::from(d.amount) } else { 0 };
+        add(d.currency, d.date, Some(d.due), i128::from(d.amount), current);
+    }
+    for p in ledger.pays.iter().filter(|p| p.live) {
+        add(p.currency, p.date, None, -i128::from(p.amount), 0);
+    }
+    // Refunds (negative payments) still unapplied on their own date are positive items due
+    // that very day: current on that date only.
+    let mut refunds: hashbrown::HashMap<u32, i64> = hashbrown::HashMap::new();
+    for a in apps {
+        let doc = ledger.docs[a.doc as usize];
+        let live = doc.live
+            && match a.source {
+                Source::Payment(p) => ledger.pays[p as usize].live,
+                Source::Credit(c) => ledger.docs[c as usize].live,
+                Source::Adjustment | Source::Deduction => true,
+            };
+        if !live {
+            continue;
+        }
+        let adjustment = matches!(a.source, Source::Adjustment | Source::Deduction);
+        let ar = if adjustment { -i128::from(a.amount) } else { 0 };
+        let current = if doc.amount > 0 && a.date <= doc.due { -i128::from(a.amount) } else { 0 };
+        if ar != 0 || current != 0 {
+            add(doc.currency, a.date, Some(doc.due), ar, current);
+        }
+        if let Source::Payment(p) = a.source {
+            let pay = ledger.pays[p as usize];
+            if pay.amount < 0 && a.date == pay.date {
+                *refunds.entry(p).or_default() += a.amount;
+            }
+        }
+    }
+    let mut out: Vec<BTreeMap<Currency, (i64, i64)>> = vec![BTreeMap::new(); q];
+    for (cur, (a, c)) in deltas {
+        let (mut ar, mut current) = (0i128, 0i128);
+        for i in 0..q {
+            ar += a[i];
+            current += c[i];
+            let clamp = |v: i128| i64::try_from(v).unwrap_or(if v < 0 { i64::MIN } else { i64::MAX });
+            out[i].insert(cur, (clamp(ar), clamp(current)));
+        }
+    }
+    for (i, p) in ledger.pays.iter().enumerate().filter(|(_, p)| p.live && p.amount < 0) {
+        if let Ok(k) = dates.binary_search(&p.date) {
+            let open = -(p.amount - refunds.get(&(i as u32)).copied().unwrap_or(0));
+            if open > 0 {
+                out[k].entry(p.currency).or_default().1 += open;
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -72,8 +72,9 @@ pub fn run(g: &Globals, args: DsoArgs) -> Result<()> {
         needed.insert(start.pred_opt().unwrap_or(start));
     }
     let needed: Vec<NaiveDate> = needed.into_iter().collect();
+    let days: Vec<ledger::Day> = needed.iter().map(|d| ledger::day(*d)).collect();
     let balances: BTreeMap<NaiveDate, _> =
-        needed.iter().copied().zip(crate::loader::par_map(&needed, |_, d| dso::balances(&open_at(*d)))).collect();
+        needed.iter().copied().zip(ledger::balances_at(&ledger, &apps, &days)).collect();
     let sales = dso::monthly_sales(&ledger, as_of);
     let empty = BTreeMap::new();
     let rows_at = |r: NaiveDate| {

@@ -231,3 +231,67 @@ mod tests {
         assert_eq!(round2(countback(-50, date("2023-03-31"), &two)), Decimal::new(-1550, 2));
     }
 }
+
+#[cfg(test)]
+mod agreement {
+    use crate::ledger::{balances_at, Doc, Ledger, OpenItemsBuilder, Pay, NO_CUSTOMER};
+    use crate::model::{ApplicationKind, DocType};
+    use crate::money::Currency;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The one-pass balances equal the open-items balances at every date, for random ledgers
+        /// with credit notes, refunds, partial and adjustment applications.
+        #[test]
+        fn one_pass_balances_match_open_items(
+            docs in prop::collection::vec((0i32..300, -10i32..90, 1i64..100_000, 0u8..6), 1..30),
+            pays in prop::collection::vec((0i32..300, -50_000i64..100_000), 0..15),
+            apply in prop::collection::vec((0usize..30, 0usize..15, 1u8..100, 0i32..40, 0u8..4), 0..40),
+            dates in prop::collection::btree_set(-5i32..400, 1..12),
+        ) {
+            let eur = Currency::parse("EUR").unwrap();
+            let mut l = Ledger::default();
+            let c = l.customer("C");
+            for (i, (d, terms, amt, ty)) in docs.iter().enumerate() {
+                let credit = *ty == 0;
+                l.add_doc(&format!("D{i}"), Doc { customer: c, date: *d, due: d + terms, amount: if credit { -amt } else { *amt },
+                    currency: eur, doc_type: if credit { DocType::CreditNote } else { DocType::Invoice }, live: true });
+            }
+            for (i, (d, amt)) in pays.iter().enumerate() {
+                let amount = if *amt == 0 { 1 } else { *amt };
+                l.add_payment(&format!("P{i}"), Pay { customer: NO_CUSTOMER, date: *d, amount, currency: eur, live: true });
+            }
+            let mut doc_left: Vec<i64> = l.docs.iter().map(|d| d.amount).collect();
+            let mut pay_left: Vec<i64> = l.pays.iter().map(|p| p.amount).collect();
+            let mut apps = Vec::new();
+            for (di, pi, pct, lag, kind) in apply {
+                let di = di % l.docs.len();
+                let doc = l.docs[di];
+                let (kind, source, from_pay) = match (kind, l.pays.get(pi)) {
+                    (0 | 1, Some(p)) if (p.amount > 0) == (doc.amount > 0) => (ApplicationKind::Payment, format!("P{pi}"), true),
+                    (2, _) => (ApplicationKind::WriteOff, "fee".to_string(), false),
+                    (3, _) => (ApplicationKind::Deduction, "short".to_string(), false),
+                    _ => continue,
+                };
+                let room = if from_pay { doc_left[di].abs().min(pay_left[pi].abs()) } else { doc_left[di].abs() };
+                let amount = room * i64::from(pct) / 100;
+                if amount == 0 { continue; }
+                let signed = if doc.amount > 0 { amount } else { -amount };
+                doc_left[di] -= signed;
+                if from_pay { pay_left[pi] -= signed; }
+                let date = if from_pay { doc.date.max(l.pays[pi].date) + lag } else { doc.date + lag };
+                apps.push(l.resolve(kind, &source, &format!("D{di}"), date, signed).unwrap());
+            }
+            let dates: Vec<i32> = dates.into_iter().collect();
+            let fast = balances_at(&l, &apps, &dates);
+            for (k, d) in dates.iter().enumerate() {
+                let mut b = OpenItemsBuilder::new(&l, *d);
+                apps.iter().for_each(|a| b.apply(*a));
+                let slow = super::balances(&b.finish());
+                let fast_k: std::collections::BTreeMap<_, _> = fast[k].iter().filter(|(_, v)| **v != (0, 0)).map(|(c, v)| (*c, *v)).collect();
+                let slow_k: std::collections::BTreeMap<_, _> = slow.iter().filter(|(_, v)| **v != (0, 0)).map(|(c, v)| (*c, *v)).collect();
+                prop_assert_eq!(fast_k, slow_k, "as of {}", d);
+            }
+        }
+    }
+}
