@@ -155,14 +155,10 @@ impl Ledger {
         }
     }
 
-    /// Each live document's number → its customer id.
-    pub fn doc_customers(&self) -> std::collections::HashMap<&str, &str> {
-        self.docs
-            .iter()
-            .enumerate()
-            .filter(|(_, d)| d.live)
-            .map(|(i, d)| (self.doc_ids.get(i as u32), self.customers.get(d.customer)))
-            .collect()
+    /// The customer of the live document numbered `no`.
+    pub fn doc_customer(&self, no: &str) -> Option<&str> {
+        let d = self.docs[self.doc_ids.find(no)? as usize];
+        d.live.then(|| self.customers.get(d.customer))
     }
 
     pub fn customer(&mut self, id: &str) -> u32 {

@@ -29,7 +29,7 @@ pub fn run(g: &Globals, args: DisputesArgs) -> Result<()> {
     let open_items = source.open_items(&ledger, ledger::day(as_of))?;
     let customers = source.customers(config.reporting_currency())?;
     let list = source.disputes()?;
-    let report = disputes::build(&list, &ledger.doc_customers(), &open_items, &customers, as_of, from);
+    let report = disputes::build(&list, |no| ledger.doc_customer(no), &open_items, &customers, as_of, from);
     let capped: Vec<_> = report.open.iter().filter(|d| d.claimed_over.is_some()).collect();
     if !capped.is_empty() && !g.quiet {
         let d = capped[0];

@@ -18,6 +18,37 @@ pub struct Provenance {
     pub generated_at: String,
 }
 
+/// The Parameters sheet: the report's own `pairs`, then workspace, arx version, generated-at,
+/// and every input file with kind, SHA-256, size and load time (from the audit log).
+pub fn parameters_sheet(
+    wb: &mut Workbook,
+    st: &mut Styles,
+    mut pairs: Vec<(String, String)>,
+    p: &Provenance,
+) -> Result<(), XlsxError> {
+    pairs.extend([
+        ("Workspace".to_string(), p.source.clone()),
+        ("arx version".to_string(), env!("CARGO_PKG_VERSION").to_string()),
+        ("Generated at".to_string(), p.generated_at.clone()),
+        ("Inputs".to_string(), format!("{} file(s), listed below", p.inputs.len())),
+    ]);
+    let table: Vec<Vec<XCell>> = p
+        .inputs
+        .iter()
+        .map(|(path, kind, profile, sha, size, at)| {
+            vec![
+                XCell::Text(kind.clone()),
+                XCell::Text(path.clone()),
+                XCell::Text(sha.clone()),
+                XCell::Int(*size as i64),
+                XCell::Text(at.clone()),
+                XCell::Text(profile.clone()),
+            ]
+        })
+        .collect();
+    xlsx::write_parameters(wb, st, &pairs, &["Kind", "File", "SHA-256", "Bytes", "Loaded at", "Profile"], &table)
+}
+
 /// How the workbook names the row of cash whose customer is not known (csv keeps it empty).
 const UNIDENTIFIED: &str = "(unidentified cash)";
 
@@ -297,7 +328,7 @@ pub fn workbook(r: &AgingReport, p: &Provenance, detail_sheet: bool) -> Result<V
         ws.insert_chart(top, (i as u16 % 2) * 8, &chart)?;
     }
 
-    let mut pairs = vec![
+    let pairs = vec![
         ("Report".to_string(), "Accounts receivable aging".to_string()),
         ("Company".to_string(), p.company.clone()),
         ("As of".to_string(), r.params.as_of.to_string()),
@@ -310,32 +341,8 @@ pub fn workbook(r: &AgingReport, p: &Provenance, detail_sheet: bool) -> Result<V
             if r.params.customers.is_empty() { "all".to_string() } else { r.params.customers.join(", ") },
         ),
         ("Currency".to_string(), r.params.currency.map(|c| c.to_string()).unwrap_or_else(|| "all".to_string())),
-        ("Workspace".to_string(), p.source.clone()),
-        ("arx version".to_string(), env!("CARGO_PKG_VERSION").to_string()),
-        ("Generated at".to_string(), p.generated_at.clone()),
     ];
-    pairs.push(("Inputs".to_string(), format!("{} file(s), listed below", p.inputs.len())));
-    let table: Vec<Vec<XCell>> = p
-        .inputs
-        .iter()
-        .map(|(path, kind, profile, sha, size, at)| {
-            vec![
-                XCell::Text(kind.clone()),
-                XCell::Text(path.clone()),
-                XCell::Text(sha.clone()),
-                XCell::Int(*size as i64),
-                XCell::Text(at.clone()),
-                XCell::Text(profile.clone()),
-            ]
-        })
-        .collect();
-    xlsx::write_parameters(
-        &mut wb,
-        &mut st,
-        &pairs,
-        &["Kind", "File", "SHA-256", "Bytes", "Loaded at", "Profile"],
-        &table,
-    )?;
+    parameters_sheet(&mut wb, &mut st, pairs, p)?;
 
     wb.set_properties(&xlsx::properties(&format!("AR aging as of {}", r.params.as_of), &p.company, r.params.as_of)?);
     wb.save_to_buffer()

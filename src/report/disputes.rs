@@ -83,9 +83,9 @@ pub fn group(open: &[OpenDispute], key: impl Fn(&OpenDispute) -> String) -> Vec<
 
 /// Builds the report. `docs` gives each document's customer and currency; `open_items` (as of
 /// the date) gives the open amounts that cap dispute amounts and the AR they are a share of.
-pub fn build(
+pub fn build<'c>(
     disputes: &[Dispute],
-    doc_customer: &HashMap<&str, &str>,
+    doc_customer: impl Fn(&str) -> Option<&'c str>,
     open_items: &OpenItems<'_>,
     customers: &HashMap<String, CustomerInfo>,
     as_of: NaiveDate,
@@ -116,7 +116,7 @@ pub fn build(
     let mut open = Vec::new();
     let mut resolved = Vec::new();
     for d in disputes.iter().filter(|d| d.opened_date <= as_of) {
-        let customer = doc_customer.get(d.document_no.as_str()).copied().unwrap_or("");
+        let customer = doc_customer(&d.document_no).unwrap_or("");
         let a = accs.entry(d.currency).or_default();
         if in_window(d.opened_date) {
             a.opened += 1;

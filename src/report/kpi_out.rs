@@ -21,43 +21,6 @@ fn title(what: &str, p: &Provenance) -> String {
     }
 }
 
-fn inputs_table(p: &Provenance) -> Vec<Vec<XCell>> {
-    p.inputs
-        .iter()
-        .map(|(path, kind, profile, sha, size, at)| {
-            vec![
-                XCell::Text(kind.clone()),
-                XCell::Text(path.clone()),
-                XCell::Text(sha.clone()),
-                XCell::Int(*size as i64),
-                XCell::Text(at.clone()),
-                XCell::Text(profile.clone()),
-            ]
-        })
-        .collect()
-}
-
-fn parameters(
-    wb: &mut Workbook,
-    st: &mut Styles,
-    mut pairs: Vec<(String, String)>,
-    p: &Provenance,
-) -> Result<(), XlsxError> {
-    pairs.extend([
-        ("Workspace".to_string(), p.source.clone()),
-        ("arx version".to_string(), env!("CARGO_PKG_VERSION").to_string()),
-        ("Generated at".to_string(), p.generated_at.clone()),
-        ("Inputs".to_string(), format!("{} file(s), listed below", p.inputs.len())),
-    ]);
-    xlsx::write_parameters(
-        wb,
-        st,
-        &pairs,
-        &["Kind", "File", "SHA-256", "Bytes", "Loaded at", "Profile"],
-        &inputs_table(p),
-    )
-}
-
 fn kpi_cells(r: &DsoRow) -> Vec<XCell> {
     vec![
         XCell::Text(r.currency.to_string()),
@@ -196,7 +159,7 @@ pub fn dso_workbook(
         ("Window".to_string(), format!("{} to {} ({months} calendar months)", window.0, window.1)),
         ("Trend".to_string(), format!("{} month-end(s)", trend.len())),
     ];
-    parameters(&mut wb, &mut st, pairs, p)?;
+    super::aging_out::parameters_sheet(&mut wb, &mut st, pairs, p)?;
     wb.set_properties(&xlsx::properties(&format!("DSO as of {as_of}"), &p.company, as_of)?);
     wb.save_to_buffer()
 }
@@ -339,7 +302,7 @@ pub fn disputes_workbook(r: &DisputesReport, p: &Provenance) -> Result<Vec<u8>, 
             "resolved in window ÷ (open at window start + opened in window) × 100".to_string(),
         ),
     ];
-    parameters(&mut wb, &mut st, pairs, p)?;
+    super::aging_out::parameters_sheet(&mut wb, &mut st, pairs, p)?;
     wb.set_properties(&xlsx::properties(&format!("Disputes as of {}", r.as_of), &p.company, r.as_of)?);
     wb.save_to_buffer()
 }
