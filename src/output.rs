@@ -87,8 +87,9 @@ impl Table {
                 *w = (*w).max(c.chars().count());
             }
         }
+        // A column of numbers is right-aligned even where some values are empty.
         let right: Vec<bool> = (0..self.columns.len())
-            .map(|i| self.rows.first().and_then(|r| r.get(i)).is_some_and(Value::right_aligned))
+            .map(|i| self.rows.iter().any(|r| r.get(i).is_some_and(Value::right_aligned)))
             .collect();
         let line = |out: &mut dyn Write, items: &[String]| -> io::Result<()> {
             let parts: Vec<String> = items
