@@ -78,6 +78,17 @@ impl Ids {
     }
 }
 
+/// Puts `row` at `key`'s position: appended for a new key, replacing the row of a known one
+/// (rows and ids stay in step, position for position).
+fn upsert<T>(ids: &mut Ids, rows: &mut Vec<T>, key: &str, row: T) {
+    let (i, new) = ids.intern(key);
+    if new {
+        rows.push(row);
+    } else {
+        rows[i as usize] = row;
+    }
+}
+
 /// No customer (a payment that names none).
 pub const NO_CUSTOMER: u32 = u32::MAX;
 
@@ -167,21 +178,12 @@ impl Ledger {
 
     /// Adds a document; a later version of the same number replaces it (or voids it).
     pub fn add_doc(&mut self, no: &str, doc: Doc) {
-        let (i, new) = self.doc_ids.intern(no);
-        if new {
-            self.docs.push(doc);
-        } else {
-            self.docs[i as usize] = doc;
-        }
+        upsert(&mut self.doc_ids, &mut self.docs, no, doc);
     }
 
+    /// Adds a payment; a later version of the same id replaces it (or voids it).
     pub fn add_payment(&mut self, id: &str, pay: Pay) {
-        let (i, new) = self.pay_ids.intern(id);
-        if new {
-            self.pays.push(pay);
-        } else {
-            self.pays[i as usize] = pay;
-        }
+        upsert(&mut self.pay_ids, &mut self.pays, id, pay);
     }
 
     /// Resolves an application's names to positions.
