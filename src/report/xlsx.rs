@@ -31,6 +31,14 @@ pub enum XCell {
     Empty,
 }
 
+impl XCell {
+    /// Whether the column this cell heads is shown right-aligned, as spreadsheets show numbers
+    /// and dates (empty cells count: optional numeric columns start empty).
+    pub fn right_aligned(&self) -> bool {
+        !matches!(self, XCell::Text(_))
+    }
+}
+
 /// Shared formats, created once per workbook.
 pub struct Styles {
     pub title: Format,
@@ -57,9 +65,11 @@ impl Styles {
             title: Format::new().set_bold().set_font_size(14),
             subtitle: Format::new().set_italic().set_font_color(Color::RGB(0x595959)),
             header_right: header.clone().set_align(FormatAlign::Right),
-            header,
-            text: Format::new(),
-            total_label: Format::new().set_bold().set_border_top(FormatBorder::Thin),
+            header: header.set_indent(1),
+            // Left-aligned text is indented a little, so it doesn't run into a right-aligned
+            // number or date in the column before it.
+            text: Format::new().set_indent(1),
+            total_label: Format::new().set_bold().set_border_top(FormatBorder::Thin).set_indent(1),
             int: Format::new().set_num_format("#,##0"),
             date: Format::new().set_num_format("yyyy-mm-dd"),
             percent: Format::new().set_num_format("0.0%"),
@@ -138,7 +148,7 @@ pub fn write_cell(
 ) -> Result<(), XlsxError> {
     match cell {
         XCell::Text(t) if total => ws.write_string_with_format(row, col, safe_text(t), &st.total_label)?,
-        XCell::Text(t) => ws.write_string(row, col, safe_text(t))?,
+        XCell::Text(t) => ws.write_string_with_format(row, col, safe_text(t), &st.text)?,
         XCell::Money(m, c) => {
             let f = st.money(*c, total).clone();
             ws.write_number_with_format(row, col, money_value(*m, *c), &f)?
@@ -199,14 +209,7 @@ pub fn write_table(wb: &mut Workbook, st: &mut Styles, table: SheetTable<'_>) ->
         }
         let header_row = r;
         let mut widths = Widths::new(&header);
-        let numeric: Vec<bool> = rows
-            .peek()
-            .map(|r| {
-                r.iter()
-                    .map(|c| matches!(c, XCell::Money(..) | XCell::Int(_) | XCell::Percent(_) | XCell::Empty))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let numeric: Vec<bool> = rows.peek().map(|r| r.iter().map(XCell::right_aligned).collect()).unwrap_or_default();
         for (c, h) in header.iter().enumerate() {
             let f = if numeric.get(c).copied().unwrap_or(false) { &st.header_right } else { &st.header };
             ws.write_string_with_format(r, c as u16, h, f)?;
