@@ -57,6 +57,9 @@ pub enum Command {
     /// Read ERP export files into the workspace's ledger, all-or-nothing
     #[command(after_help = INGEST_EXAMPLES)]
     Ingest(IngestArgs),
+    /// Cash application: match unapplied payments to open invoices, commit the applications as one batch
+    #[command(after_help = APPLY_EXAMPLES)]
+    Apply(ApplyArgs),
     /// Write the ledger's current records of one kind (canonical columns) to stdout or a file
     #[command(
         after_help = "Examples:\n  arx export invoices > invoices.csv\n  arx export payments --format json\n  arx export applications --format parquet -o applications.parquet\n  arx export invoices --all-versions       every stored version, with _seq and _void"
@@ -87,6 +90,22 @@ Examples:
 Files are taken in dependency order (customers, invoices, payments, applications,
 remittances, disputes, gl) and committed together. Problems are reported as
 file:row:column: message; with any problem nothing is written (exit 3).";
+
+const APPLY_EXAMPLES: &str = "\
+Examples:
+  arx apply                                   apply the workspace's unapplied payments
+  arx apply statement-2026-12-01.xml          ingest a bank file (camt/BAI2/MT940), then apply
+  arx apply lockbox.bai2 remittances.csv -o exceptions.xlsx
+  arx apply --dry-run --format json           propose only; print the summary for scripts
+  arx apply --undo apply-12                   reverse batch apply-12 (history is kept)
+
+Evidence, strongest first: remittance lines; document numbers (or the invoice's reference /
+PO number) in the payment text, robust to case, separators, prefixes, leading zeros and one-
+character slips; then, for a payer known by customer_id, name or bank account, a single open
+invoice of the amount, one within tolerance or discount terms, or a unique combination.
+Two equally good answers: nothing is applied, the payment is listed with its candidates.
+Tolerances and the deduction policy are in arx.toml [apply]. Each application records its
+rule and confidence (rule column, e.g. reference:98) and the batch.";
 
 const AGING_EXAMPLES: &str = "\
 Examples:
@@ -169,6 +188,32 @@ not-yet-due part; sales = invoices + debit notes - credit notes in the window.
   add = dso_standard - bpdso                dso_countback walks back month by month (<= 36)
   cei = (AR at start + sales - AR) / (AR at start + sales - current AR) x 100
 Day figures are rounded to 2 decimals; a figure that would divide by zero is empty (null).";
+
+#[derive(Args, Debug)]
+pub struct ApplyArgs {
+    /// Files to ingest first (bank statements, payments, remittances; idempotent)
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Propose without committing anything (files are read, not stored)
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Write the exceptions workbook: summary, unapplied payments with ranked candidates, short
+    /// pays, write-offs/discounts/deductions, applied, parameters
+    #[arg(short = 'o', long = "output", value_name = "FILE.xlsx")]
+    pub output: Option<PathBuf>,
+    /// Reverse a batch: void its applications and the disputes it opened (history is kept)
+    #[arg(long, value_name = "BATCH", conflicts_with_all = ["files", "output"])]
+    pub undo: Option<String>,
+    /// What the FILEs hold (default: recognised from their columns or content)
+    #[arg(long, value_enum)]
+    pub kind: Option<Kind>,
+    /// Input profile of the FILEs (generic, or a bank format: camt053, camt054, bai2, mt940)
+    #[arg(long, default_value = "generic")]
+    pub profile: String,
+    /// Date the workbook is dated by (default: today)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<String>,
+}
 
 #[derive(Args, Debug)]
 pub struct DsoArgs {

@@ -1,6 +1,7 @@
 //! arx: an accounts-receivable toolkit over ERP exports. `main` parses arguments and calls
 //! [`run`]; everything else lives here, layered as README.md's architecture section describes.
 
+pub mod bank;
 pub mod cli;
 pub mod cmd;
 pub mod error;
@@ -8,6 +9,7 @@ pub mod frame;
 pub mod ingest;
 pub mod ledger;
 pub mod loader;
+pub mod matching;
 pub mod model;
 pub mod money;
 pub mod output;
@@ -29,6 +31,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Log(a) => cmd::log::run(&g, a),
         Command::Aging(a) => cmd::aging::run(&g, a),
         Command::Dso(a) => cmd::dso::run(&g, a),
+        Command::Apply(a) => cmd::apply::run(&g, a),
         Command::Disputes(a) => cmd::disputes::run(&g, a),
     }
 }

@@ -17,6 +17,42 @@ pub struct Config {
     pub company: Company,
     #[serde(default)]
     pub aging: AgingDefaults,
+    #[serde(default)]
+    pub apply: ApplySettings,
+}
+
+/// `[apply]`: cash-application tolerances and policies. Amounts are decimal strings in the
+/// payment's currency units; all are off (zero) unless set, so arx never writes money off or
+/// opens a deduction the user didn't ask for.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApplySettings {
+    #[serde(default = "zero")]
+    pub write_off_fixed: String,
+    #[serde(default = "zero")]
+    pub write_off_percent: String,
+    #[serde(default = "zero")]
+    pub deduction_max: String,
+    #[serde(default = "default_combination")]
+    pub combination_max_items: usize,
+}
+
+impl Default for ApplySettings {
+    fn default() -> Self {
+        ApplySettings {
+            write_off_fixed: zero(),
+            write_off_percent: zero(),
+            deduction_max: zero(),
+            combination_max_items: default_combination(),
+        }
+    }
+}
+
+fn zero() -> String {
+    "0".into()
+}
+fn default_combination() -> usize {
+    20
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -73,6 +109,24 @@ impl Config {
         if !matches!(self.aging.credits.as_str(), "column" | "aged") {
             return Err(bad(format!("aging.credits '{}' must be \"column\" or \"aged\"", self.aging.credits)));
         }
+        let a = &self.apply;
+        for (key, value) in [
+            ("write_off_fixed", &a.write_off_fixed),
+            ("write_off_percent", &a.write_off_percent),
+            ("deduction_max", &a.deduction_max),
+        ] {
+            match crate::money::parse_plain_decimal(value) {
+                Ok(d) if !d.is_sign_negative() => {}
+                _ => {
+                    return Err(bad(format!(
+                        "apply.{key} '{value}' must be a decimal number of 0 or more, e.g. \"5.00\""
+                    )))
+                }
+            }
+        }
+        if !(2..=24).contains(&a.combination_max_items) {
+            return Err(bad("apply.combination_max_items must be between 2 and 24".into()));
+        }
         let b = &self.aging.buckets;
         if b.is_empty() || b.len() > 12 || b.windows(2).any(|w| w[0] >= w[1]) || b[0] == 0 {
             return Err(bad(
@@ -106,6 +160,19 @@ buckets = [30, 60, 90, 120]
 # "column": unapplied cash and open credit notes go to the `unapplied` column;
 # "aged": they are aged by their own date like any item.
 credits = "column"
+
+[apply]
+# Cash application. A payment short of what it settles by at most the smaller of these two is
+# applied in full and the difference written off (kind write_off): bank fees, FX rounding.
+# In the payment's currency units, and percent of what the payment settles. 0 = never.
+write_off_fixed = "0"
+write_off_percent = "0"
+# A short pay of up to this on a single named invoice becomes a deduction (kind deduction)
+# and an open dispute (reason short-payment). 0 = never: short pays are applied as partial
+# payments, the rest stays open, and every one is listed for review.
+deduction_max = "0"
+# Open invoices searched for a combination summing exactly to a payment (2 to 24).
+combination_max_items = 20
 "#
     )
 }

@@ -4,10 +4,12 @@
 //! store is untouched unless the whole call is clean. `--skip-invalid` commits the valid rows
 //! and writes the rest, with their reasons, to a rejects CSV.
 
+mod bank_input;
 pub mod book;
 pub mod canonical;
 pub mod source;
 
+use crate::bank::{self, BankFormat};
 use crate::error::{ArxError, Issue, Result};
 use crate::model::{
     Application, ApplicationKind, Customer, Dispute, DocType, Document, GlBalance, Kind, Payment, Remittance,
@@ -51,9 +53,23 @@ struct Reject {
 }
 
 struct FileRun {
-    source: CsvSource,
+    input: Input,
     kind: Kind,
     path: PathBuf,
+}
+
+/// How a file is read: canonical CSV, or a bank statement (payments).
+enum Input {
+    Csv(CsvSource),
+    Bank { display: String, hint: Option<BankFormat> },
+}
+
+/// What reading one input added: one outcome per kind (a bank file gives payments and, from
+/// structured remittance, remittance lines), the profile to record, and the file's size.
+struct Processed {
+    outcomes: Vec<(Kind, Outcome)>,
+    profile: String,
+    size: u64,
 }
 
 fn say(quiet: bool, msg: impl AsRef<str>) {
@@ -63,9 +79,9 @@ fn say(quiet: bool, msg: impl AsRef<str>) {
 }
 
 fn check_profile(profile: &str) -> Result<()> {
-    if profile != "generic" {
+    if profile != "generic" && BankFormat::from_profile(profile).is_none() {
         return Err(ArxError::Usage(format!(
-            "profile '{profile}' is not available in this version of arx; use --profile generic (canonical CSV, see the README)"
+            "profile '{profile}' is not available in this version of arx; use generic (canonical CSV) or a bank format: camt053, camt054, bai2, mt940 (see the README)"
         )));
     }
     Ok(())
@@ -78,6 +94,25 @@ fn open_files(plan: &IngestPlan) -> Result<Vec<FileRun>> {
     let mut runs = Vec::new();
     for path in &plan.files {
         let display = path.display().to_string();
+        let hint = BankFormat::from_profile(&plan.profile);
+        let detected = bank::detect(path).with_context(|| format!("{display}: cannot read the file"))?;
+        if hint.is_some() || detected.is_some() {
+            if let Some(k) = plan.kind.filter(|k| *k != Kind::Payments) {
+                let message =
+                    format!("a bank statement holds payments, not {k}; use --kind payments or leave --kind out");
+                issues.push(Issue::new(&display, None, None, message));
+                continue;
+            }
+            if plan.kind.is_none() {
+                let what = match detected {
+                    Some(bank::Detected::Plain(f)) => format!("a {} bank statement", f.label()),
+                    _ => "a zip of bank statements".to_string(),
+                };
+                say(plan.quiet, format!("{display}: recognised as {what}: its credits are payments"));
+            }
+            runs.push(FileRun { input: Input::Bank { display, hint }, kind: Kind::Payments, path: path.clone() });
+            continue;
+        }
         // A file that can't be opened at all is an I/O error (exit 1); one that opens but has
         // no readable header is bad input (exit 3).
         let source =
@@ -101,7 +136,7 @@ fn open_files(plan: &IngestPlan) -> Result<Vec<FileRun>> {
                 }
             },
         };
-        runs.push(FileRun { source, kind, path: path.clone() });
+        runs.push(FileRun { input: Input::Csv(source), kind, path: path.clone() });
     }
     if !issues.is_empty() {
         return Err(ArxError::input(issues));
@@ -111,12 +146,18 @@ fn open_files(plan: &IngestPlan) -> Result<Vec<FileRun>> {
 }
 
 fn process_file(
-    source: CsvSource,
+    input: Input,
+    path: &Path,
     kind: Kind,
     book: &mut Book,
     plan: &IngestPlan,
     reporting_currency: Option<money::Currency>,
-) -> Result<Outcome> {
+) -> Result<Processed> {
+    let source = match input {
+        Input::Csv(source) => source,
+        Input::Bank { display, hint } => return bank_input::process(path, &display, hint, book, plan),
+    };
+    let size = source.size;
     let bar = progress::bytes_bar(plan.progress, source.size, &source.display);
     let b = bar.as_ref();
     let outcome = match kind {
@@ -131,7 +172,30 @@ fn process_file(
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    outcome
+    Ok(Processed { outcomes: vec![(kind, outcome?)], profile: plan.profile.clone(), size })
+}
+
+fn audit(
+    path: &Path,
+    kind: Kind,
+    profile: &str,
+    size: u64,
+    outcome: &Outcome,
+    rejects_file: Option<String>,
+) -> FileAudit {
+    let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    FileAudit {
+        path: abs.display().to_string(),
+        sha256: outcome.sha256.clone(),
+        size,
+        kind,
+        profile: profile.to_string(),
+        added: outcome.added,
+        unchanged: outcome.unchanged,
+        replaced: outcome.replaced,
+        rejected: outcome.rejects.len() as u64,
+        rejects_file,
+    }
 }
 
 /// Reads export files straight into an in-memory book, validated exactly as `ingest` would,
@@ -158,23 +222,12 @@ pub fn read_detached(
     let mut book = Book::default();
     let mut issues = Vec::new();
     let mut audits = Vec::new();
-    for FileRun { source, kind, path } in open_files(&plan)? {
-        let size = source.size;
-        let outcome = process_file(source, kind, &mut book, &plan, reporting_currency)?;
-        issues.extend(outcome.rejects.iter().flat_map(|r| r.issues.iter().cloned()));
-        let abs = std::fs::canonicalize(&path).unwrap_or(path);
-        audits.push(FileAudit {
-            path: abs.display().to_string(),
-            sha256: outcome.sha256,
-            size,
-            kind,
-            profile: profile.to_string(),
-            added: outcome.added,
-            unchanged: outcome.unchanged,
-            replaced: outcome.replaced,
-            rejected: outcome.rejects.len() as u64,
-            rejects_file: None,
-        });
+    for FileRun { input, kind, path } in open_files(&plan)? {
+        let done = process_file(input, &path, kind, &mut book, &plan, reporting_currency)?;
+        for (kind, outcome) in &done.outcomes {
+            issues.extend(outcome.rejects.iter().flat_map(|r| r.issues.iter().cloned()));
+            audits.push(audit(&path, *kind, &done.profile, done.size, outcome, None));
+        }
     }
     if !issues.is_empty() {
         return Err(ArxError::input(issues));
@@ -182,7 +235,33 @@ pub fn read_detached(
     Ok((book, audits))
 }
 
+/// Ingested but not committed: the book with the new records, the audit entries, and (unless a
+/// dry run) the store lock held from reading the state on, so a caller (`arx apply`) can add its
+/// own records and commit everything together.
+pub struct Staged {
+    pub store: store::Store,
+    pub lock: Option<store::WriteLock>,
+    pub manifest: store::Manifest,
+    pub book: Book,
+    pub audits: Vec<FileAudit>,
+}
+
 pub fn run(ws: &Workspace, plan: &IngestPlan) -> Result<IngestReport> {
+    let staged = stage(ws, plan, &BTreeSet::new())?;
+    let Staged { store, lock, manifest, book, audits } = staged;
+    let Some(lock) = lock else {
+        return Ok(IngestReport { files: audits, commit_seq: None, dry_run: true });
+    };
+    let seq = manifest.next_seq();
+    let segments = book.pending_segments(seq).context("encoding the new records")?;
+    let commit = store.commit(&lock, "ingest", audits, segments)?;
+    // The process ends right after: freeing millions of records one by one only costs time.
+    std::mem::forget(book);
+    Ok(IngestReport { files: commit.files, commit_seq: Some(commit.seq), dry_run: false })
+}
+
+/// Reads and validates `plan.files` into a book loaded with what they (and `also` kinds) need.
+pub fn stage(ws: &Workspace, plan: &IngestPlan, also: &BTreeSet<Kind>) -> Result<Staged> {
     check_profile(&plan.profile)?;
     let runs = open_files(plan)?;
     let mut issues = Vec::new();
@@ -191,49 +270,41 @@ pub fn run(ws: &Workspace, plan: &IngestPlan) -> Result<IngestReport> {
     // Writers hold the lock from reading the state to committing, so concurrent ingests serialise.
     let lock = if plan.dry_run { None } else { Some(store.lock(plan.quiet)?) };
     let manifest = store.manifest()?;
-    let kinds: BTreeSet<Kind> = runs.iter().map(|r| r.kind).collect();
+    let mut kinds: BTreeSet<Kind> = runs.iter().map(|r| r.kind).collect();
+    kinds.extend(also.iter().copied());
     let mut book = Book::load(&store, &manifest, &kinds)?;
     let reporting_currency = ws.config.reporting_currency();
 
     let mut audits = Vec::new();
     let mut rejects_written = Vec::new();
     for (n, run) in runs.into_iter().enumerate() {
-        let FileRun { source, kind, path } = run;
-        let display = source.display.clone();
-        let size = source.size;
-        let outcome = process_file(source, kind, &mut book, plan, reporting_currency)?;
-        let file_issues: Vec<Issue> = outcome.rejects.iter().flat_map(|r| r.issues.iter().cloned()).collect();
-        issues.extend(file_issues);
-        let mut rejects_file = None;
-        if plan.skip_invalid && !outcome.rejects.is_empty() && !plan.dry_run {
-            let target = rejects_path(ws, plan, &path, kind, n);
-            write_rejects(&target, &outcome.header, &outcome.rejects)?;
-            rejects_written.push((display.clone(), target.clone(), outcome.rejects.len()));
-            rejects_file = Some(target.display().to_string());
-        }
-        let abs = std::fs::canonicalize(&path).unwrap_or(path.clone());
-        audits.push(FileAudit {
-            path: abs.display().to_string(),
-            sha256: outcome.sha256,
-            size,
-            kind,
-            profile: plan.profile.clone(),
-            added: outcome.added,
-            unchanged: outcome.unchanged,
-            replaced: outcome.replaced,
-            rejected: outcome.rejects.len() as u64,
-            rejects_file,
-        });
-        if outcome.unknown_customers > 0 {
-            say(
-                plan.quiet,
-                format!(
-                    "{display}: note: {} row{} name customers not in the workspace (e.g. '{}'); their names stay blank in reports until the customers are ingested",
-                    outcome.unknown_customers,
-                    if outcome.unknown_customers == 1 { "" } else { "s" },
-                    outcome.unknown_customer_example
-                ),
-            );
+        let FileRun { input, kind, path } = run;
+        let display = match &input {
+            Input::Csv(source) => source.display.clone(),
+            Input::Bank { display, .. } => display.clone(),
+        };
+        let done = process_file(input, &path, kind, &mut book, plan, reporting_currency)?;
+        for (kind, outcome) in &done.outcomes {
+            issues.extend(outcome.rejects.iter().flat_map(|r| r.issues.iter().cloned()));
+            let mut rejects_file = None;
+            if plan.skip_invalid && !outcome.rejects.is_empty() && !plan.dry_run {
+                let target = rejects_path(ws, plan, &path, *kind, n);
+                write_rejects(&target, &outcome.header, &outcome.rejects)?;
+                rejects_written.push((display.clone(), target.clone(), outcome.rejects.len()));
+                rejects_file = Some(target.display().to_string());
+            }
+            audits.push(audit(&path, *kind, &done.profile, done.size, outcome, rejects_file));
+            if outcome.unknown_customers > 0 {
+                say(
+                    plan.quiet,
+                    format!(
+                        "{display}: note: {} row{} name customers not in the workspace (e.g. '{}'); their names stay blank in reports until the customers are ingested",
+                        outcome.unknown_customers,
+                        if outcome.unknown_customers == 1 { "" } else { "s" },
+                        outcome.unknown_customer_example
+                    ),
+                );
+            }
         }
     }
 
@@ -251,15 +322,7 @@ pub fn run(ws: &Workspace, plan: &IngestPlan) -> Result<IngestReport> {
             );
         }
     }
-    let Some(lock) = lock else {
-        return Ok(IngestReport { files: audits, commit_seq: None, dry_run: true });
-    };
-    let seq = manifest.next_seq();
-    let segments = book.pending_segments(seq).context("encoding the new records")?;
-    let commit = store.commit(&lock, "ingest", audits, segments)?;
-    // The process ends right after: freeing millions of records one by one only costs time.
-    std::mem::forget(book);
-    Ok(IngestReport { files: commit.files, commit_seq: Some(commit.seq), dry_run: false })
+    Ok(Staged { store, lock, manifest, book, audits })
 }
 
 struct Outcome {
@@ -306,22 +369,16 @@ fn process<R: InBook + Admit>(
     let width = header_names.len();
     // Duplicates within the file: accepted keys are marked in the table (file number + row);
     // keys of rejected rows are kept by name (there are few) so a later duplicate is still caught.
-    let file_no = book.next_file_no(&display);
-    let mut seen_rejected: HashMap<String, u64> = HashMap::new();
+    let mut admission = Admission::new(book, &display, out);
     // Canonical rows run 40 to 120 bytes: reserve for the likely count to avoid rehashing.
     R::table(book).reserve(usize::try_from(source.size / 64).unwrap_or(0));
     let mut scratch = csv::ByteRecord::new();
     let mut n: u64 = 0;
-    let reject = |rec: &csv::StringRecord, line: u64, issues: Vec<Issue>| Reject {
-        line,
-        fields: rec.iter().map(str::to_string).collect(),
-        issues,
-    };
     loop {
         let (line, rec) = match source.next_row(&mut scratch) {
             Ok(Some(RowRead::Text { line, record })) => (line, record),
             Ok(Some(RowRead::BadText { issue, fields })) => {
-                out.rejects.push(Reject { line: issue.row.unwrap_or(0), fields, issues: vec![issue] });
+                admission.out.rejects.push(Reject { line: issue.row.unwrap_or(0), fields, issues: vec![issue] });
                 continue;
             }
             Ok(None) => break,
@@ -330,7 +387,8 @@ fn process<R: InBook + Admit>(
             }
             Err(SourceError::Bad(issue)) => {
                 // A row the CSV layer can't read ends this file: later positions are unreliable.
-                out.rejects.push(Reject { line: issue.row.unwrap_or(0), fields: Vec::new(), issues: vec![issue] });
+                let reject = Reject { line: issue.row.unwrap_or(0), fields: Vec::new(), issues: vec![issue] };
+                admission.out.rejects.push(reject);
                 break;
             }
         };
@@ -354,15 +412,52 @@ fn process<R: InBook + Admit>(
         } else {
             None
         };
-        let mut row_issues = fields.issues;
-        let record = match parsed {
-            Some(r) if row_issues.is_empty() => r,
-            _ => {
-                out.rejects.push(reject(&rec, line, row_issues));
-                scratch = rec.into_byte_record();
-                continue;
-            }
-        };
+        let raw = || rec.iter().map(str::to_string).collect();
+        match parsed {
+            Some(record) if fields.issues.is_empty() => admission.offer(book, plan, record, line, &raw)?,
+            _ => admission.out.rejects.push(Reject { line, fields: raw(), issues: fields.issues }),
+        }
+        scratch = rec.into_byte_record();
+    }
+    let mut out = admission.out;
+    out.sha256 = source.finish().map_err(|i| ArxError::Runtime(anyhow::anyhow!("{i}")))?;
+    Ok(out)
+}
+
+/// Admits parsed records into the book one by one, whatever file format they came from:
+/// duplicates within the call, changes to stored records (`--replace`), the ledger checks of
+/// `Admit`, and the counts for the audit trail.
+pub(crate) struct Admission {
+    display: String,
+    file_no: u16,
+    /// Keys of rejected rows (there are few), so a later duplicate is still caught.
+    seen_rejected: HashMap<String, u64>,
+    out: Outcome,
+}
+
+impl Admission {
+    fn new(book: &mut Book, display: &str, out: Outcome) -> Admission {
+        Admission {
+            display: display.to_string(),
+            file_no: book.next_file_no(display),
+            seen_rejected: HashMap::new(),
+            out,
+        }
+    }
+
+    /// Offers one valid record read from `line`; `raw` gives the row's fields if it is rejected.
+    fn offer<R: InBook + Admit>(
+        &mut self,
+        book: &mut Book,
+        plan: &IngestPlan,
+        record: R,
+        line: u64,
+        raw: &dyn Fn() -> Vec<String>,
+    ) -> Result<()> {
+        let display = self.display.as_str();
+        let file_no = self.file_no;
+        let out = &mut self.out;
+        let mut row_issues = Vec::new();
         let key = record.key();
         let table = R::table_ref(book);
         let pos = table.find(&key);
@@ -371,7 +466,7 @@ fn process<R: InBook + Admit>(
         let seen = pos.and_then(|p| table.seen_at(p));
         let first = match seen {
             Some((f, row)) if f == file_no => Some(row),
-            _ => seen_rejected.get(key.as_ref()).copied(),
+            _ => self.seen_rejected.get(key.as_ref()).copied(),
         };
         if let Some(first) = first {
             let message = format!(
@@ -405,13 +500,11 @@ fn process<R: InBook + Admit>(
             }
         }
         if !row_issues.is_empty() {
-            seen_rejected.entry(key.into_owned()).or_insert(line);
-            out.rejects.push(reject(&rec, line, row_issues));
-            scratch = rec.into_byte_record();
-            continue;
+            self.seen_rejected.entry(key.into_owned()).or_insert(line);
+            out.rejects.push(Reject { line, fields: raw(), issues: row_issues });
+            return Ok(());
         }
         drop(key);
-        scratch = rec.into_byte_record();
         if let Some(customer) = record.customer_ref() {
             if !book.customers.contains_key(customer) {
                 out.unknown_customers += 1;
@@ -425,7 +518,7 @@ fn process<R: InBook + Admit>(
             if let Some(p) = pos {
                 R::table(book).mark_seen(p, file_no, line);
             }
-            continue;
+            return Ok(());
         }
         if pos.is_none() && R::table_ref(book).len() >= u32::MAX as usize - 1 {
             return Err(ArxError::Runtime(anyhow::anyhow!(
@@ -442,9 +535,8 @@ fn process<R: InBook + Admit>(
         let table = R::table(book);
         let p = table.put(record, pos, false);
         table.mark_seen(p, file_no, line);
+        Ok(())
     }
-    out.sha256 = source.finish().map_err(|i| ArxError::Runtime(anyhow::anyhow!("{i}")))?;
-    Ok(out)
 }
 
 /// Checks a record against the rest of the ledger before it is accepted (over-application,
@@ -676,4 +768,42 @@ fn write_rejects(path: &Path, header: &[String], rejects: &[Reject]) -> Result<(
     }
     store::write_atomic(path, &bytes)?;
     Ok(())
+}
+
+/// Adds records arx itself made (`arx apply`) through the same checks as ingested ones. A
+/// rejection here is a bug in the producer, not bad input: it fails the whole run.
+pub fn admit_generated<R: InBook + Admit>(book: &mut Book, label: &str, records: Vec<R>) -> Result<u64> {
+    let plan = IngestPlan {
+        files: Vec::new(),
+        kind: None,
+        profile: "generic".into(),
+        dry_run: false,
+        skip_invalid: false,
+        replace: false,
+        rejects: None,
+        quiet: true,
+        progress: false,
+    };
+    let out = Outcome {
+        header: Vec::new(),
+        sha256: String::new(),
+        added: 0,
+        unchanged: 0,
+        replaced: 0,
+        rejects: Vec::new(),
+        unknown_customers: 0,
+        unknown_customer_example: String::new(),
+    };
+    let mut admission = Admission::new(book, label, out);
+    for (n, r) in records.into_iter().enumerate() {
+        admission.offer(book, &plan, r, n as u64 + 1, &Vec::new)?;
+    }
+    if let Some(reject) = admission.out.rejects.first() {
+        let detail: Vec<String> = reject.issues.iter().map(|i| i.message.clone()).collect();
+        return Err(ArxError::Runtime(anyhow::anyhow!(
+            "{label}: a record arx made was refused by the ledger checks ({}); nothing was written. Please report this",
+            detail.join("; ")
+        )));
+    }
+    Ok(admission.out.added)
 }

@@ -3,6 +3,8 @@
 
 pub mod aging;
 pub mod aging_out;
+pub mod apply;
+pub mod apply_out;
 pub mod behaviour;
 pub mod disputes;
 pub mod dso;

@@ -1,0 +1,746 @@
+//! SWIFT MT940 customer statements: bare tag files or SWIFT FIN messages (`{1:}{2:}{3:}{4:…-}{5:}`),
+//! several statements per file, CRLF or LF, UTF-8 or (per line) Windows-1252.
+//!
+//! One `Statement` per `:20:` … `:62F:`/`:62M:`; its id is `:20:` + `/` + `:28C:`.
+//! Dates: `value_date` is the `:61:` value date; `booking_date` is the `:61:` entry date (MMDD, its year
+//! taken from the value date, across a year end) when the bank gives one — that is when the bank booked
+//! it — else the value date. Two-digit years 00–79 are 20xx, 80–99 19xx.
+//!
+//! `:86:` is read in three forms: German DFÜ (`166?00…?20EREF+…SVWZ+…?32name?34code`), the Dutch/SWIFT
+//! slash form (`/EREF/…/CNTP/…/REMI/USTD//…/`), and free text. Whatever the form, the whole `:86:` text
+//! is also kept in `texts`, so the matcher never loses a reference. Old Rabobank files (first line
+//! `:940:`) carry the counterparty account and name in the `:61:` reference and supplementary fields.
+
+use super::{BankError, BankFile, BankFormat, Direction, Entry, EntrySink, Location, Statement};
+use crate::money::{format_minor, parse_decimal, to_minor, Currency};
+use chrono::{Datelike, NaiveDate};
+use encoding_rs::WINDOWS_1252;
+use std::io::BufRead;
+
+/// Longest physical line accepted: real lines are ≤ 80 characters, so anything this long is not MT940
+/// and must not make us buffer a whole file.
+const MAX_LINE: usize = 64 * 1024;
+/// Longest `:86:` field (all its lines); SWIFT allows 6 × 65, German banks about 14 × 65.
+const MAX_FIELD: usize = 32 * 1024;
+/// Non-tag lines tolerated before the first statement (bank headers such as `ABNANL2A`, `940`).
+const MAX_PREAMBLE: u32 = 50;
+/// SWIFT line width: a `:86:` line this long was wrapped mid-word by the bank.
+const LINE_WIDTH: usize = 65;
+/// Statement totals beyond this are refused, so balance arithmetic can't overflow.
+const MAX_TOTAL: i64 = 1_000_000_000_000_000_000;
+
+/// `:61:` marks: RC reverses a credit (so it is a debit), RD a debit; EC/ED (expected) read as C/D.
+const MARKS: [(&str, Direction, bool); 6] = [
+    ("RC", Direction::Debit, true),
+    ("RD", Direction::Credit, true),
+    ("EC", Direction::Credit, false),
+    ("ED", Direction::Debit, false),
+    ("C", Direction::Credit, false),
+    ("D", Direction::Debit, false),
+];
+/// German GVCs that return an earlier payment: 009 Rücklastschrift, 159 SEPA Rücküberweisung.
+const RETURN_GVCS: &[&str] = &["009", "159"];
+/// German posting texts (`?00`) that name a return.
+const RETURN_TEXTS: &[&str] =
+    &["RETOURE", "RUECKLASTSCHRIFT", "RÜCKLASTSCHRIFT", "RUECKUEBERWEISUNG", "RÜCKÜBERWEISUNG"];
+/// SEPA keywords inside the German purpose lines (DFÜ Anlage 3), and `MTLG:` (a bank's message, seen
+/// in return texts) so that it doesn't run into the end-to-end id before it.
+const SEPA_KEYS: &[&str] = &[
+    "EREF+", "KREF+", "MREF+", "CRED+", "DEBT+", "SVWZ+", "ABWA+", "ABWE+", "IBAN+", "BIC+", "COAM+", "OAMT+", "MTLG:",
+];
+/// Keys of the Dutch/SWIFT slash form (ING, ABN AMRO, Rabobank).
+const SLASH_KEYS: &[&str] = &[
+    "EREF", "KREF", "MARF", "CSID", "CNTP", "ORDP", "BENM", "NAME", "ADDR", "ID", "REMI", "IBAN", "BIC", "TRTP",
+    "RTRN", "PREF", "PURP", "ULTC", "ULTD", "ULTB", "EXCH", "CHGS", "COAM", "OAMT", "SVCL", "ISDT", "BUSP",
+];
+
+/// Whether the first bytes (up to 4 KiB, may be cut mid-line) look like MT940.
+pub fn sniff(head: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(head);
+    if text.contains("{2:O940") || text.contains("{2:I940") {
+        return true;
+    }
+    let (mut has_20, mut has_other) = (false, false);
+    for line in text.lines() {
+        let line = line.trim_start_matches('\u{feff}');
+        let line = line.split_once("{4:").map_or(line, |(_, rest)| rest);
+        has_20 |= line.starts_with(":20:");
+        has_other |= [":25:", ":28C:", ":28:", ":60F:", ":60M:"].iter().any(|t| line.starts_with(t));
+    }
+    has_20 && has_other
+}
+
+/// Streams the file: calls `sink(&statement_header, entry)` for every entry in file order; returns
+/// the statements (header + counts/totals + warnings) at the end. Structurally broken input → Err.
+pub fn parse(input: &mut dyn BufRead, sink: &mut EntrySink<'_>) -> Result<BankFile, BankError> {
+    let mut parser = Parser {
+        sink,
+        statements: Vec::new(),
+        open: None,
+        pending: None,
+        cont: Cont::Ignore,
+        rabo_old: false,
+        preamble: 0,
+        line: 0,
+    };
+    let mut buf = Vec::new();
+    while read_line(input, &mut buf, parser.line + 1)? {
+        parser.line += 1;
+        let text = match std::str::from_utf8(&buf) {
+            Ok(s) => std::borrow::Cow::Borrowed(s),
+            // Banks still send Latin text in Windows-1252; decide per line so one odd line can't garble the rest.
+            Err(_) => WINDOWS_1252.decode_without_bom_handling(&buf).0,
+        };
+        parser.physical(&text)?;
+    }
+    parser.finish()
+}
+
+/// Reads one line (without its `\n`) into `buf`, refusing lines longer than `MAX_LINE`. False at EOF.
+fn read_line(input: &mut dyn BufRead, buf: &mut Vec<u8>, line: u64) -> Result<bool, BankError> {
+    buf.clear();
+    loop {
+        let avail = match input.fill_buf() {
+            Ok(a) => a,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(BankError::new(line, None, format!("could not read the file: {e}"))),
+        };
+        if avail.is_empty() {
+            return Ok(!buf.is_empty());
+        }
+        let newline = avail.iter().position(|&b| b == b'\n');
+        let take = newline.unwrap_or(avail.len());
+        buf.extend_from_slice(avail.get(..take).unwrap_or_default());
+        input.consume(take + usize::from(newline.is_some()));
+        if buf.len() > MAX_LINE {
+            let m = format!("line {line} is longer than {MAX_LINE} bytes; this is not an MT940 file");
+            return Err(BankError::new(line, None, m));
+        }
+        let done = newline.is_some();
+        if done {
+            return Ok(true);
+        }
+    }
+}
+
+/// The statement being read: `:20:` opens it, `:62F:`/`:62M:` closes it (`:64:`, `:65:` may follow).
+struct Open {
+    st: Statement,
+    reference: String,
+    has_account: bool,
+    closed: bool,
+}
+
+/// The entry being read: its `:61:`, supplementary details and `:86:` lines.
+struct Pending {
+    entry: Entry,
+    tx_type: String,
+    supplementary: String,
+    info: Vec<String>,
+    /// Bytes in `info` (plus one a line), to refuse endless fields cheaply.
+    info_size: usize,
+}
+
+/// What a line without a tag continues.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Cont {
+    Ignore,
+    Supplementary,
+    Info,
+}
+
+struct Parser<'a, 's> {
+    sink: &'a mut EntrySink<'s>,
+    statements: Vec<Statement>,
+    open: Option<Open>,
+    pending: Option<Pending>,
+    cont: Cont,
+    /// Old Rabobank layout (the file starts with a `:940:` line).
+    rabo_old: bool,
+    preamble: u32,
+    line: u64,
+}
+
+/// An error about tag `at` on `line`; `message` continues "`:61:` on line 12 …".
+fn fail(line: u64, at: &str, message: impl std::fmt::Display) -> BankError {
+    BankError::new(line, Some(at), format!("`{at}` on line {line} {message}"))
+}
+
+impl Parser<'_, '_> {
+    /// Handles SWIFT block wrappers and message ends, passes the rest on.
+    fn physical(&mut self, raw: &str) -> Result<(), BankError> {
+        let line = raw.trim_end_matches(['\r', '\n']).trim_start_matches('\u{feff}');
+        if let Some(rest) = line.strip_prefix('-').filter(|r| r.trim().is_empty() || r.starts_with('}')) {
+            self.end_message()?;
+            // `-}{5:…}{1:…}{2:…}{4:` may run the next message on in the same line.
+            return rest.split_once("{4:").map_or(Ok(()), |(_, next)| self.logical(next));
+        }
+        let b = line.as_bytes();
+        if b.first() == Some(&b'{') && b.get(1).is_some_and(u8::is_ascii_alphanumeric) && b.get(2) == Some(&b':') {
+            return line.split_once("{4:").map_or(Ok(()), |(_, body)| self.logical(body));
+        }
+        self.logical(line)
+    }
+
+    fn logical(&mut self, line: &str) -> Result<(), BankError> {
+        if line.trim().is_empty() {
+            return Ok(());
+        }
+        if line.trim() == ":940:" {
+            self.rabo_old = true;
+            return Ok(());
+        }
+        match split_tag(line) {
+            Some((tag, value)) => self.tag(tag, value),
+            None => self.continuation(line),
+        }
+    }
+
+    fn continuation(&mut self, line: &str) -> Result<(), BankError> {
+        let n = self.line;
+        match (self.cont, self.pending.as_mut()) {
+            (Cont::Supplementary, Some(p)) if p.supplementary.len() < MAX_FIELD => {
+                if !p.supplementary.is_empty() {
+                    p.supplementary.push(' ');
+                }
+                p.supplementary.push_str(line.trim());
+            }
+            (Cont::Supplementary, Some(_)) => return Err(fail(n, ":61:", "runs on for pages; a tag is missing")),
+            (Cont::Info, Some(p)) => push_info(p, line, n)?,
+            _ if self.statements.is_empty() && self.open.is_none() => {
+                self.preamble += 1;
+                if self.preamble > MAX_PREAMBLE {
+                    let message = format!("this is not an MT940 file: no `:20:` tag in the first {n} lines");
+                    return Err(BankError::new(1, None, message));
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn tag(&mut self, tag: &str, value: &str) -> Result<(), BankError> {
+        // An entry's `:86:` may span several `:86:` tags (old Rabobank); any other tag ends the entry.
+        if tag != "86" {
+            self.flush()?;
+        }
+        self.cont = Cont::Ignore;
+        let (n, at) = (self.line, format!(":{tag}:"));
+        match tag {
+            "20" => self.start(value),
+            "25" => {
+                let open = self.body(&at)?;
+                open.has_account = true;
+                open.st.account = strip_currency(value.trim()).to_string();
+                match open.st.account.is_empty() {
+                    true => Err(fail(n, &at, "has no account number")),
+                    false => Ok(()),
+                }
+            }
+            "28C" | "28" => {
+                let open = self.body(&at)?;
+                if !value.trim().is_empty() {
+                    open.st.id = format!("{}/{}", open.reference, value.trim());
+                }
+                Ok(())
+            }
+            "60F" | "60M" => {
+                let (amount, currency) = parse_balance(value, n, &at)?;
+                let open = self.body(&at)?;
+                if !open.has_account {
+                    return Err(fail(n, &at, "comes before the account `:25:`; the statement header is incomplete"));
+                }
+                if open.st.opening.is_some() {
+                    return Err(fail(n, &at, format!("repeats the opening balance of statement {}", open.st.id)));
+                }
+                (open.st.currency, open.st.opening) = (Some(currency), Some(amount));
+                Ok(())
+            }
+            "61" => self.entry(value),
+            "86" => {
+                // Without an entry, `:86:` is statement-level information (ING `/SUM/`): nothing to keep.
+                if let Some(p) = self.pending.as_mut() {
+                    self.cont = Cont::Info;
+                    push_info(p, value, n)?;
+                }
+                Ok(())
+            }
+            "62F" | "62M" => self.closing(&at, value),
+            // `:21:`, `:64:`, `:65:`, `:13D:`, `:34F:`, `:90C:`… carry nothing arx needs.
+            _ => Ok(()),
+        }
+    }
+
+    /// The open, not yet closed statement, for a tag of its body.
+    fn body(&mut self, at: &str) -> Result<&mut Open, BankError> {
+        let n = self.line;
+        match self.open.as_mut() {
+            None => Err(fail(n, at, "comes before any `:20:`; every MT940 statement starts with `:20:`")),
+            Some(o) if o.closed => {
+                let id = &o.st.id;
+                Err(fail(n, at, format!("comes after the closing balance of statement {id}; a `:20:` is missing")))
+            }
+            Some(o) => Ok(o),
+        }
+    }
+
+    fn start(&mut self, value: &str) -> Result<(), BankError> {
+        let n = self.line;
+        if let Some(o) = self.open.as_ref().filter(|o| !o.closed) {
+            let (id, l) = (&o.st.id, o.st.location.line);
+            let m = format!("starts a statement, but statement {id} (line {l}) has no closing balance `:62F:`");
+            return Err(fail(n, ":20:", m + "; the file may be truncated"));
+        }
+        let reference = value.trim().to_string();
+        if reference.is_empty() {
+            return Err(fail(n, ":20:", "has no statement reference"));
+        }
+        let location = Location { line: n, at: Some(":20:".into()) };
+        let st = Statement { location, id: reference.clone(), ..Statement::default() };
+        self.open = Some(Open { st, reference, has_account: false, closed: false });
+        Ok(())
+    }
+
+    fn closing(&mut self, at: &str, value: &str) -> Result<(), BankError> {
+        let n = self.line;
+        let (closing, currency) = parse_balance(value, n, at)?;
+        let open = self.body(at)?;
+        let st = &mut open.st;
+        let (Some(opening), Some(cur)) = (st.opening, st.currency) else {
+            return Err(fail(n, at, format!("closes statement {} which has no opening balance `:60F:`", st.id)));
+        };
+        (st.closing, open.closed) = (Some(closing), true);
+        let computed = opening + st.credit_total - st.debit_total;
+        if currency != cur {
+            let m = format!("statement {}: the closing balance is in {currency}, the opening balance in {cur}", st.id);
+            st.warnings.push(m + "; balances not checked");
+        } else if computed != closing {
+            let f = |m: i64| format_minor(m, cur);
+            st.warnings.push(format!(
+                "statement {}: opening {} + credits {} − debits {} = {}, \
+                 but the closing balance is {} (difference {})",
+                st.id,
+                f(opening),
+                f(st.credit_total),
+                f(st.debit_total),
+                f(computed),
+                f(closing),
+                f((closing - computed).abs()),
+            ));
+        }
+        let done = st.clone();
+        self.statements.push(done);
+        Ok(())
+    }
+
+    /// `-` (or `-}`) ends a SWIFT message: its statement must be complete.
+    fn end_message(&mut self) -> Result<(), BankError> {
+        self.flush()?;
+        self.cont = Cont::Ignore;
+        let Some(o) = self.open.take().filter(|o| !o.closed) else { return Ok(()) };
+        let (id, l) = (o.st.id, o.st.location.line);
+        Err(fail(
+            self.line,
+            "-",
+            format!("ends the message inside statement {id} (line {l}), before its `:62F:`; truncated?"),
+        ))
+    }
+
+    fn finish(mut self) -> Result<BankFile, BankError> {
+        self.flush()?;
+        if let Some(o) = self.open.as_ref().filter(|o| !o.closed) {
+            let (n, id, l) = (self.line, &o.st.id, o.st.location.line);
+            let m =
+                format!("the file ends (line {n}) inside statement {id} (line {l}) before its closing balance `:62F:`");
+            return Err(BankError::new(n, Some("end of file"), m + "; the file is truncated"));
+        }
+        if self.statements.is_empty() {
+            let message = match self.line {
+                0 => "the file is empty; expected an MT940 statement starting with `:20:`".to_string(),
+                n => format!("this is not an MT940 file: no statement (`:20:` … `:62F:`) in its {n} lines"),
+            };
+            return Err(BankError::new(1, None, message));
+        }
+        Ok(BankFile { format: BankFormat::Mt940, statements: self.statements, warnings: Vec::new() })
+    }
+
+    fn entry(&mut self, value: &str) -> Result<(), BankError> {
+        let (n, rabo_old) = (self.line, self.rabo_old);
+        let open = self.body(":61:")?;
+        let (Some(currency), true) = (open.st.currency, open.has_account) else {
+            let m = "comes before the account `:25:` and opening balance `:60F:` of its statement";
+            return Err(fail(n, ":61:", m));
+        };
+        let mut p = parse_61(value, n, currency)?;
+        if rabo_old {
+            // Old Rabobank: the 16-character reference is the counterparty account, the rest its name.
+            p.entry.counterparty_account = p.entry.customer_ref.take();
+            p.entry.counterparty_name = Some(std::mem::take(&mut p.supplementary)).filter(|s| !s.is_empty());
+        }
+        self.pending = Some(p);
+        self.cont = Cont::Supplementary;
+        Ok(())
+    }
+
+    /// Completes the pending entry (its `:86:` is now whole), counts it and hands it to the sink.
+    fn flush(&mut self) -> Result<(), BankError> {
+        let (Some(p), Some(open)) = (self.pending.take(), self.open.as_mut()) else { return Ok(()) };
+        let mut entry = p.entry;
+        apply_info(&mut entry, &p.info, &p.tx_type, self.rabo_old, p.supplementary);
+        let st = &mut open.st;
+        let (count, total) = match entry.direction {
+            Direction::Credit => (&mut st.credits, &mut st.credit_total),
+            Direction::Debit => (&mut st.debits, &mut st.debit_total),
+        };
+        *count += 1;
+        *total = total.saturating_add(entry.amount);
+        if *total > MAX_TOTAL {
+            let m = "takes its statement's totals past 10^18 minor units; the amounts are not plausible";
+            return Err(fail(entry.location.line, ":61:", m));
+        }
+        (self.sink)(st, entry);
+        Ok(())
+    }
+}
+
+/// Adds a `:86:` line to the entry, refusing endless fields.
+fn push_info(p: &mut Pending, line: &str, n: u64) -> Result<(), BankError> {
+    p.info.push(line.to_string());
+    p.info_size += line.len() + 1;
+    if p.info_size > MAX_FIELD {
+        return Err(fail(n, ":86:", format!("makes the `:86:` field longer than {MAX_FIELD} bytes; a tag is missing")));
+    }
+    Ok(())
+}
+
+/// `:61:` value date, entry date, mark, funds code, amount, type, references.
+fn parse_61(value: &str, n: u64, currency: Currency) -> Result<Pending, BankError> {
+    let err = |m: String| fail(n, ":61:", m);
+    let s = value.trim();
+    let (digits, _) = split_while(s, |c| c.is_ascii_digit());
+    let date_text = digits.get(..6).unwrap_or(digits);
+    let value_date =
+        parse_yymmdd(date_text).ok_or_else(|| err(format!("starts with '{date_text}', not a value date YYMMDD")))?;
+    let (entry_date, rest) = match digits.len() {
+        6 => (None, s.get(6..).unwrap_or("")),
+        10 => {
+            let mmdd = digits.get(6..).unwrap_or("");
+            let d = entry_date(value_date, mmdd).ok_or_else(|| err(format!("has entry date '{mmdd}', not MMDD")))?;
+            (Some(d), s.get(10..).unwrap_or(""))
+        }
+        _ => return Err(err(format!("starts with '{digits}', not a value date YYMMDD and optional entry date MMDD"))),
+    };
+    let mark = MARKS.iter().find_map(|&(m, d, r)| Some((d, r, rest.strip_prefix(m)?)));
+    let Some((direction, reversal, rest)) = mark else {
+        let shown: String = rest.chars().take(3).collect();
+        return Err(err(format!("has '{shown}' where the debit/credit mark (C, D, RC, RD) belongs")));
+    };
+    // Optional funds code: the third letter of the currency code.
+    let rest = rest.strip_prefix(|c: char| c.is_ascii_alphabetic()).unwrap_or(rest);
+    let (amount_text, rest) = split_while(rest, |c| c.is_ascii_digit() || c == ',');
+    if amount_text.is_empty() {
+        return Err(err("has no amount after the D/C mark; the file may be truncated or not MT940".into()));
+    }
+    if rest.starts_with('.') {
+        return Err(err("has a decimal point in its amount; MT940 amounts use a decimal comma (1250,00)".into()));
+    }
+    let amount = parse_amount(amount_text, currency).map_err(|m| err(format!("has a bad amount: {m}")))?;
+    let is_type = |t: &&str| t.starts_with(['N', 'F', 'S']) && t.bytes().all(|b| b.is_ascii_alphanumeric());
+    let Some(tx_type) = rest.get(..4).filter(is_type) else {
+        return Err(err("has no transaction type (N, F or S and three characters, e.g. NTRF) after the amount".into()));
+    };
+    let rest = rest.get(4..).unwrap_or("");
+    let (customer, bank, supplementary) = match rest.split_once("//") {
+        Some((c, b)) => (c, Some(b.trim()), ""),
+        None => match rest.char_indices().nth(16) {
+            // Without `//`, a reference longer than 16x carries supplementary details on the same line.
+            Some((i, _)) => (rest.get(..i).unwrap_or(rest), None, rest.get(i..).unwrap_or("")),
+            None => (rest, None, ""),
+        },
+    };
+    let customer = customer.trim();
+    let entry = Entry {
+        location: Location { line: n, at: Some(":61:".into()) },
+        direction,
+        reversal,
+        amount,
+        currency,
+        booking_date: Some(entry_date.unwrap_or(value_date)),
+        value_date: Some(value_date),
+        bank_ref: bank.filter(|b| !b.is_empty()).map(str::to_string),
+        customer_ref: Some(customer).filter(|c| !c.is_empty() && *c != "NONREF").map(str::to_string),
+        end_to_end_id: None,
+        counterparty_name: None,
+        counterparty_account: None,
+        type_code: Some(tx_type.to_string()),
+        texts: Vec::new(),
+        referred_documents: Vec::new(),
+        creditor_refs: Vec::new(),
+        return_reason: None,
+        batch_index: None,
+    };
+    let (tx_type, supplementary) = (tx_type.to_string(), supplementary.trim().to_string());
+    Ok(Pending { entry, tx_type, supplementary, info: Vec::new(), info_size: 0 })
+}
+
+/// `:60F:`/`:62F:` body: D/C mark, YYMMDD, currency, amount. Returns (signed minor units, currency).
+fn parse_balance(value: &str, line: u64, at: &str) -> Result<(i64, Currency), BankError> {
+    let err = |m: String| fail(line, at, m);
+    let s = value.trim();
+    let (sign, rest) = if let Some(r) = s.strip_prefix('C') {
+        (1, r)
+    } else if let Some(r) = s.strip_prefix('D') {
+        (-1, r)
+    } else {
+        let shown: String = s.chars().take(1).collect();
+        return Err(err(format!("must start with the mark C or D, not '{shown}'")));
+    };
+    let date = rest.get(..6).unwrap_or(rest);
+    if parse_yymmdd(date).is_none() {
+        return Err(err(format!("has '{date}' where the date YYMMDD belongs")));
+    }
+    let code = rest.get(6..9).unwrap_or("");
+    let currency = Currency::parse(code).map_err(|_| err(format!("has '{code}' where the currency code belongs")))?;
+    let amount_text = rest.get(9..).unwrap_or("").trim();
+    if amount_text.is_empty() {
+        return Err(err("has no amount after the currency".to_string()));
+    }
+    let amount = parse_amount(amount_text, currency).map_err(|m| err(format!("has a bad amount: {m}")))?;
+    Ok((sign * amount, currency))
+}
+
+/// MT940 amount: digits with one decimal comma (`1250,00`, `15000,`, zero-padded).
+fn parse_amount(text: &str, currency: Currency) -> Result<i64, String> {
+    let bad = || format!("'{text}' is not digits with one decimal comma (e.g. 1250,00)");
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit() || b == b',') || text.matches(',').count() > 1 {
+        return Err(bad());
+    }
+    let canonical = text.replace(',', ".");
+    let value = parse_decimal(&canonical).map_err(|_| bad())?;
+    to_minor(value, currency, &canonical).map_err(|e| e.to_string())
+}
+
+fn parse_yymmdd(s: &str) -> Option<NaiveDate> {
+    if s.len() != 6 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let yy: i32 = s.get(..2)?.parse().ok()?;
+    let year = if yy < 80 { 2000 + yy } else { 1900 + yy };
+    NaiveDate::from_ymd_opt(year, s.get(2..4)?.parse().ok()?, s.get(4..6)?.parse().ok()?)
+}
+
+/// The entry date MMDD in the year that puts it nearest the value date (Dec/Jan wrap both ways).
+fn entry_date(value: NaiveDate, mmdd: &str) -> Option<NaiveDate> {
+    let month: u32 = mmdd.get(..2)?.parse().ok()?;
+    let day: u32 = mmdd.get(2..4)?.parse().ok()?;
+    let y = value.year();
+    [y - 1, y, y + 1]
+        .into_iter()
+        .filter_map(|year| NaiveDate::from_ymd_opt(year, month, day))
+        .min_by_key(|d| (*d - value).num_days().abs())
+}
+
+/// Splits `s` after the longest ASCII prefix whose characters satisfy `keep`.
+fn split_while(s: &str, keep: impl Fn(char) -> bool) -> (&str, &str) {
+    let end = s.char_indices().find(|&(_, c)| !keep(c)).map_or(s.len(), |(i, _)| i);
+    (s.get(..end).unwrap_or(s), s.get(end..).unwrap_or(""))
+}
+
+/// `:NN:` or `:NNa:` at the start of a line → (tag, rest).
+fn split_tag(line: &str) -> Option<(&str, &str)> {
+    let b = line.as_bytes();
+    if b.first() != Some(&b':') || !b.get(1)?.is_ascii_alphanumeric() || !b.get(2)?.is_ascii_alphanumeric() {
+        return None;
+    }
+    let end = match b.get(3)? {
+        b':' => 3,
+        c if c.is_ascii_uppercase() && b.get(4) == Some(&b':') => 4,
+        _ => return None,
+    };
+    Some((line.get(1..end)?, line.get(end + 1..)?))
+}
+
+/// `:25:` may end in the currency (`1291.99.348EUR`, `NL69INGB0123456789EUR`): the account is without it.
+fn strip_currency(account: &str) -> &str {
+    let n = account.len();
+    let (Some(head), Some(tail)) = (account.get(..n.saturating_sub(3)), account.get(n.saturating_sub(3)..)) else {
+        return account;
+    };
+    let joined = head.ends_with(|c: char| c.is_ascii_digit() || c == '/' || c == ' ');
+    if n > 3 && joined && tail.bytes().all(|b| b.is_ascii_uppercase()) && Currency::parse(tail).is_ok() {
+        head.trim_end_matches(['/', ' '])
+    } else {
+        account
+    }
+}
+
+/// Fills the entry from its `:86:` lines (whatever the form) and finishes `type_code` and `texts`.
+fn apply_info(e: &mut Entry, lines: &[String], tx_type: &str, rabo_old: bool, supplementary: String) {
+    let raw = join_display(lines);
+    // The structured forms wrap at 65 characters mid-word, even inside a `?2` subfield marker.
+    let glued = lines.concat();
+    let mut remittance = None;
+    if let Some(g) = German::parse(&glued) {
+        g.apply(e, tx_type, &mut remittance);
+    } else if glued.starts_with('/') && slash_key_at(&glued, 0).is_some() {
+        apply_slash(e, &glued, &mut remittance);
+    } else if rabo_old && lines.first().is_some_and(|l| l.trim().eq_ignore_ascii_case("Terugboeking")) {
+        // Old Rabobank marks a direct-debit reversal only in the text.
+        e.reversal = true;
+    }
+    // Remittance first, then the `:61:` supplementary details, then the raw `:86:` text.
+    for text in [remittance.unwrap_or_default(), supplementary] {
+        if !text.is_empty() && !e.texts.contains(&text) {
+            e.texts.push(text);
+        }
+    }
+    if !raw.is_empty() && !e.texts.contains(&raw) {
+        e.texts.push(raw);
+    }
+}
+
+/// The `:86:` lines as one display text: lines the bank wrapped at full width are glued, others
+/// (short or padded lines) joined with a space.
+fn join_display(lines: &[String]) -> String {
+    let mut out = String::new();
+    let mut glue = false;
+    for line in lines {
+        let t = line.trim_end();
+        if !out.is_empty() && !glue && !t.trim().is_empty() {
+            out.push(' ');
+        }
+        out.push_str(if out.is_empty() { t.trim_start() } else { t });
+        glue = line.chars().count() >= LINE_WIDTH && !line.ends_with(char::is_whitespace);
+    }
+    out
+}
+
+/// The German DFÜ `:86:` form: `GVC?00posting text?10primanota?20…?29purpose?30BIC?31account?32name…`.
+struct German<'t> {
+    gvc: &'t str,
+    fields: Vec<(&'t str, &'t str)>,
+}
+
+impl<'t> German<'t> {
+    fn parse(text: &'t str) -> Option<German<'t>> {
+        let b = text.as_bytes();
+        let sep = *b.get(3)?;
+        let code_ok = b.get(..3)?.iter().all(u8::is_ascii_digit);
+        let is_marker = |i: usize| {
+            b.get(i) == Some(&sep)
+                && b.get(i + 1).is_some_and(u8::is_ascii_digit)
+                && b.get(i + 2).is_some_and(u8::is_ascii_digit)
+        };
+        if !code_ok || sep.is_ascii_alphanumeric() || sep == b' ' || !sep.is_ascii() || !is_marker(3) {
+            return None;
+        }
+        // `sep` is ASCII, so every marker position is a char boundary.
+        let fields = segments(text, |i| if is_marker(i) { Some((text.get(i + 1..i + 3)?, 3)) } else { None }).1;
+        Some(German { gvc: text.get(..3)?, fields })
+    }
+
+    fn field(&self, keys: &[&str]) -> String {
+        self.fields.iter().filter(|(k, _)| keys.contains(k)).map(|(_, v)| *v).collect()
+    }
+
+    fn apply(&self, e: &mut Entry, tx_type: &str, remittance: &mut Option<String>) {
+        e.type_code = Some(format!("{tx_type}/{}", self.gvc));
+        let purpose_keys = ["20", "21", "22", "23", "24", "25", "26", "27", "28", "29", "60", "61", "62", "63"];
+        let purpose = self.field(&purpose_keys);
+        let sepa_key = |i| SEPA_KEYS.iter().find(|k| purpose.get(i..).is_some_and(|r| r.starts_with(*k)));
+        let (free, parts) = segments(&purpose, |i| sepa_key(i).map(|k| (*k, k.len())));
+        let part = |key: &str| parts.iter().find(|(k, _)| *k == key).map(|(_, v)| v.trim().to_string());
+        e.end_to_end_id = part("EREF+").filter(|v| !v.is_empty() && v != "NOTPROVIDED");
+        e.creditor_refs.extend(
+            parts.iter().filter(|(k, v)| *k == "KREF+" && !v.trim().is_empty()).map(|(_, v)| v.trim().to_string()),
+        );
+        *remittance = part("SVWZ+").or_else(|| part("MTLG:")).or_else(|| Some(free.trim().to_string()));
+        let name = collapse(&self.field(&["32", "33"]));
+        e.counterparty_name = Some(name).filter(|n| !n.is_empty()).or_else(|| part("ABWA+").filter(|n| !n.is_empty()));
+        let account = self.field(&["31"]).trim().to_string();
+        e.counterparty_account =
+            Some(account).filter(|a| !a.is_empty()).or_else(|| part("IBAN+").filter(|a| !a.is_empty()));
+        let posting = self.field(&["00"]).to_uppercase();
+        if RETURN_GVCS.contains(&self.gvc) || RETURN_TEXTS.iter().any(|t| posting.contains(t)) {
+            e.reversal = true;
+        }
+        // `?34` is a return reason only on returns; elsewhere it is a plain Textschlüsselergänzung.
+        let code = self.field(&["34"]).trim().to_string();
+        if e.reversal && !code.is_empty() {
+            e.return_reason = Some(code);
+        }
+    }
+}
+
+/// Splits `text` at keys: `key_at(i)` gives the key starting at byte `i` and the bytes its marker takes
+/// → (text before the first key, [(key, value up to the next key)]).
+fn segments<'t>(
+    text: &'t str,
+    key_at: impl Fn(usize) -> Option<(&'t str, usize)>,
+) -> (&'t str, Vec<(&'t str, &'t str)>) {
+    let marks: Vec<(usize, (&str, usize))> = text.char_indices().filter_map(|(i, _)| Some((i, key_at(i)?))).collect();
+    let free = text.get(..marks.first().map_or(text.len(), |m| m.0)).unwrap_or("");
+    let parts = marks.iter().enumerate().filter_map(|(n, &(i, (key, skip)))| {
+        let end = marks.get(n + 1).map_or(text.len(), |m| m.0);
+        Some((key, text.get(i + skip..end)?))
+    });
+    (free, parts.collect())
+}
+
+/// The slash-form key starting at byte `i` (`/KEY/`), if any.
+fn slash_key_at(text: &str, i: usize) -> Option<&'static str> {
+    let rest = text.get(i..)?.strip_prefix('/')?;
+    SLASH_KEYS.iter().find(|k| rest.strip_prefix(**k).is_some_and(|r| r.starts_with('/'))).copied()
+}
+
+/// The Dutch/SWIFT slash form: `/EREF/…//CNTP/iban/bic/name///REMI/USTD//text/`, `/ORDP//NAME/…`, `/RTRN/MS03/`.
+fn apply_slash(e: &mut Entry, text: &str, remittance: &mut Option<String>) {
+    let mut cntp: Option<Vec<String>> = None;
+    for (key, value) in segments(text, |i| slash_key_at(text, i).map(|k| (k, k.len() + 2))).1 {
+        let value = value.trim().trim_matches('/').trim();
+        match key {
+            "EREF" if !value.is_empty() && value != "NOTPROVIDED" => e.end_to_end_id = Some(value.to_string()),
+            "KREF" if !value.is_empty() => e.creditor_refs.push(value.to_string()),
+            "NAME" if e.counterparty_name.is_none() && !value.is_empty() => e.counterparty_name = Some(collapse(value)),
+            "IBAN" if !value.is_empty() => e.counterparty_account = Some(value.to_string()),
+            "CNTP" => cntp = Some(value.split('/').map(|p| p.trim().to_string()).collect()),
+            "RTRN" if !value.is_empty() => {
+                e.return_reason = value.split('/').next().map(str::to_string);
+                e.reversal = true;
+            }
+            "REMI" => {
+                if let Some(t) = value.strip_prefix("USTD") {
+                    *remittance = Some(t.trim_matches('/').trim().to_string());
+                } else if value.starts_with("STRD") {
+                    // Structured: `STRD/CUR/1234567890123456` — the payment reference is the last part.
+                    let refs: Vec<&str> = value
+                        .split('/')
+                        .map(str::trim)
+                        .filter(|p| !p.is_empty() && !["STRD", "CUR", "ISSR", "SCOR", "REF"].contains(p))
+                        .collect();
+                    if let Some(r) = refs.last() {
+                        e.creditor_refs.push((*r).to_string());
+                    }
+                    *remittance = Some(refs.join(" "));
+                } else {
+                    *remittance = Some(value.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some(parts) = cntp {
+        let part = |i: usize| parts.get(i).filter(|p| !p.is_empty()).cloned();
+        e.counterparty_account = e.counterparty_account.take().or_else(|| part(0));
+        e.counterparty_name = e.counterparty_name.take().or_else(|| part(2).map(|n| collapse(&n)));
+    }
+}
+
+/// Collapses runs of whitespace (padding inside names wrapped across `?32`/`?33`).
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+#[path = "mt940_tests.rs"]
+mod tests;

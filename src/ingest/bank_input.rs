@@ -1,0 +1,176 @@
+//! Bank statement files as payments: `bank` reads the entries, they are admitted here exactly
+//! like payment rows of a CSV (same duplicate, replacement and ledger checks), and structured
+//! remittance becomes remittance lines. A file that can't be read is an input error; one whose
+//! balances or control totals don't tie is read, with a warning naming the difference.
+
+use super::{say, Admission, IngestPlan, Outcome, Processed};
+use crate::bank::payments::{Disposition, PaymentIds};
+use crate::bank::{self, BankFormat, ReadError};
+use crate::error::{ArxError, Result};
+use crate::ingest::book::Book;
+use crate::model::{CellRef, Kind, Payment, Record, Remittance};
+use crate::money::{self, Currency};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+fn outcome(kind: Kind) -> Outcome {
+    Outcome {
+        header: kind.canonical_columns().map(|c| c.name.to_string()).collect(),
+        sha256: String::new(),
+        added: 0,
+        unchanged: 0,
+        replaced: 0,
+        rejects: Vec::new(),
+        unknown_customers: 0,
+        unknown_customer_example: String::new(),
+    }
+}
+
+/// A record's canonical fields as text, for the rejects file.
+fn fields<R: Record>(r: &R, currency: Currency) -> Vec<String> {
+    (0..R::KIND.canonical_columns().count())
+        .map(|i| match r.cell(i) {
+            CellRef::Text(t) => t.unwrap_or("").to_string(),
+            CellRef::Date(d) => d.map(|d| d.to_string()).unwrap_or_default(),
+            CellRef::Money(m) => m.map(|m| money::format_minor(m, currency)).unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// Counts per currency, for the summary line.
+#[derive(Default)]
+struct Tally(BTreeMap<Currency, (u64, i64)>);
+
+impl Tally {
+    fn add(&mut self, currency: Currency, amount: i64) {
+        let t = self.0.entry(currency).or_default();
+        t.0 += 1;
+        t.1 += amount;
+    }
+    fn count(&self) -> u64 {
+        self.0.values().map(|t| t.0).sum()
+    }
+    fn describe(&self) -> String {
+        let parts: Vec<String> =
+            self.0.iter().map(|(c, (_, total))| format!("{} {c}", money::format_grouped(*total, *c))).collect();
+        parts.join(", ")
+    }
+}
+
+fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+pub(super) fn process(
+    path: &Path,
+    display: &str,
+    hint: Option<BankFormat>,
+    book: &mut Book,
+    plan: &IngestPlan,
+) -> Result<Processed> {
+    let mut ids = PaymentIds::default();
+    let mut payments = Admission::new(book, display, outcome(Kind::Payments));
+    let mut remittances = Admission::new(book, display, outcome(Kind::Remittances));
+    let (mut received, mut returned, mut debits, mut reversed_debits) =
+        (Tally::default(), Tally::default(), Tally::default(), Tally::default());
+    let mut overlaps = 0u64;
+    let mut failure: Option<ArxError> = None;
+    let mut sink = |_member: &str, statement: &bank::Statement, entry: bank::Entry| {
+        if failure.is_some() {
+            return;
+        }
+        let line = entry.location.line;
+        match ids.convert(statement, &entry) {
+            Disposition::Payment { payment, remittances: lines } => {
+                let currency = payment.currency;
+                if payment.amount > 0 {
+                    received.add(currency, payment.amount);
+                } else {
+                    returned.add(currency, -payment.amount);
+                }
+                let raw = || fields::<Payment>(&payment, currency);
+                let raw: Vec<String> = raw();
+                if let Err(e) = payments.offer(book, plan, payment, line, &|| raw.clone()) {
+                    failure = Some(e);
+                    return;
+                }
+                for r in lines {
+                    let raw: Vec<String> = fields::<Remittance>(&r, currency);
+                    if let Err(e) = remittances.offer(book, plan, r, line, &|| raw.clone()) {
+                        failure = Some(e);
+                        return;
+                    }
+                }
+            }
+            Disposition::Overlap => overlaps += 1,
+            Disposition::Debit => debits.add(entry.currency, entry.amount),
+            Disposition::ReversedDebit => reversed_debits.add(entry.currency, entry.amount),
+        }
+    };
+    let read = match bank::read(path, display, hint, &mut sink) {
+        Ok(r) => r,
+        Err(ReadError::Io(e)) => {
+            return Err(ArxError::Runtime(anyhow::anyhow!("{display}: cannot read the file: {e}")));
+        }
+        Err(ReadError::Bad(issues)) => return Err(ArxError::input(issues)),
+    };
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    let formats: Vec<&str> = {
+        let mut f: Vec<&str> = read.files.iter().map(|f| f.file.format.label()).collect();
+        f.dedup();
+        f
+    };
+    let statements: u64 = read.files.iter().map(|f| f.file.statements.len() as u64).sum();
+    let mut summary = format!(
+        "{display}: {} with {}: {} received ({})",
+        formats.join("+"),
+        plural(statements, "statement", "statements"),
+        plural(received.count(), "credit", "credits"),
+        if received.count() == 0 { "nothing".to_string() } else { received.describe() }
+    );
+    if returned.count() > 0 {
+        summary.push_str(&format!(
+            "; {} returned ({}), recorded as negative payments",
+            plural(returned.count(), "credit", "credits"),
+            returned.describe()
+        ));
+    }
+    if debits.count() + reversed_debits.count() > 0 {
+        summary.push_str(&format!(
+            "; {} not ingested (not receivables cash: {})",
+            plural(debits.count(), "debit", "debits"),
+            if debits.count() > 0 { debits.describe() } else { "none".into() }
+        ));
+    }
+    if reversed_debits.count() > 0 {
+        summary.push_str(&format!(
+            ", nor {} reversing our own debits ({})",
+            plural(reversed_debits.count(), "credit", "credits"),
+            reversed_debits.describe()
+        ));
+    }
+    if overlaps > 0 {
+        summary.push_str(&format!(
+            "; {} repeated by overlapping statements, counted once",
+            plural(overlaps, "entry", "entries")
+        ));
+    }
+    say(plan.quiet, summary);
+    for f in &read.files {
+        for w in f.file.warnings.iter().chain(f.file.statements.iter().flat_map(|s| s.warnings.iter())) {
+            say(plan.quiet, format!("{}: warning: {w}", f.display));
+        }
+    }
+    let mut payments = payments.out;
+    payments.sha256 = read.sha256.clone();
+    let mut outcomes = vec![(Kind::Payments, payments)];
+    let mut remittances = remittances.out;
+    if remittances.added + remittances.unchanged + remittances.replaced + remittances.rejects.len() as u64 > 0 {
+        remittances.sha256 = read.sha256;
+        outcomes.push((Kind::Remittances, remittances));
+    }
+    let profile = formats.iter().map(|f| f.to_ascii_lowercase().replace('.', "")).collect::<Vec<_>>().join("+");
+    Ok(Processed { outcomes, profile, size: read.size })
+}
