@@ -133,11 +133,11 @@ pub enum Rule {
     Remittance,
     Reference,
     ReferenceFuzzy,
-    ReferenceSlip,
     PoReference,
+    ReferenceSlip,
     Amount,
-    AmountTolerance,
     AmountDiscount,
+    AmountTolerance,
     Combination,
 }
 

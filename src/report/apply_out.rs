@@ -30,8 +30,9 @@ fn text(s: &str) -> XCell {
     XCell::Text(s.to_string())
 }
 
+/// Optional text: an empty text cell (not `Empty`), so the column stays a text column.
 fn opt(s: &Option<String>) -> XCell {
-    s.as_deref().map(text).unwrap_or(XCell::Empty)
+    text(s.as_deref().unwrap_or(""))
 }
 
 fn header(cols: &[&str]) -> Vec<String> {
@@ -122,7 +123,7 @@ pub fn workbook(d: &Data<'_>) -> Result<Vec<u8>, XlsxError> {
                         text(&c.why),
                     ]);
                 }
-                None => row.extend([XCell::Empty, XCell::Empty, XCell::Empty, XCell::Empty]),
+                None => row.extend([text(""), text(""), XCell::Empty, text("")]),
             }
         }
         row
@@ -244,31 +245,26 @@ pub fn workbook(d: &Data<'_>) -> Result<Vec<u8>, XlsxError> {
         SheetTable { name: "Applied", title: &t, header: app_header, rows: &mut rows, totals: vec![], frozen_cols: 1 },
     )?;
 
-    // Which rules did the work.
-    let mut by_rule: BTreeMap<Rule, (u64, BTreeMap<String, i64>)> = BTreeMap::new();
+    // Which rules did the work, per currency.
+    let mut by_rule: BTreeMap<(Rule, crate::money::Currency), (u64, i64)> = BTreeMap::new();
     for (p, dec) in d.payments.iter().zip(d.decisions) {
         if let Decision::Applied { rule, .. } = dec {
-            let e = by_rule.entry(*rule).or_default();
+            let e = by_rule.entry((*rule, p.currency)).or_default();
             e.0 += 1;
-            *e.1.entry(p.currency.to_string()).or_default() += p.amount;
+            e.1 += p.amount;
         }
     }
     let t = title("Payments applied, by rule");
-    let mut rule_rows = Vec::new();
-    for (rule, (n, by_cur)) in &by_rule {
-        for (cur, amount) in by_cur {
-            let c = crate::money::Currency::parse(cur).ok();
-            rule_rows.push(vec![
-                text(rule.name()),
-                XCell::Int(i64::from(rule.confidence())),
-                XCell::Int(*n as i64),
-                XCell::Text(cur.clone()),
-                c.map(|c| XCell::Money(*amount, c)).unwrap_or(XCell::Empty),
-            ]);
-        }
-    }
-    let mut rows = rule_rows.into_iter();
-    let h = header(&["Rule", "Confidence %", "Payments (all currencies)", "Currency", "Value"]);
+    let mut rows = by_rule.iter().map(|((rule, c), (n, amount))| {
+        vec![
+            text(rule.name()),
+            XCell::Int(i64::from(rule.confidence())),
+            XCell::Text(c.to_string()),
+            XCell::Int(*n as i64),
+            XCell::Money(*amount, *c),
+        ]
+    });
+    let h = header(&["Rule", "Confidence %", "Currency", "Payments", "Value"]);
     xlsx::write_table(
         &mut wb,
         &mut st,

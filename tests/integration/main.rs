@@ -1,4 +1,5 @@
 mod aging;
+mod apply;
 mod common;
 mod crash_safety;
 mod disputes;
