@@ -38,6 +38,8 @@ pub const MAX_SHOWN_ISSUES: usize = 100;
 #[derive(Debug)]
 pub struct InputErrors {
     pub issues: Vec<Issue>,
+    /// Whether `--skip-invalid` could help (not for a file that can't be read at all).
+    pub rows: bool,
 }
 
 impl fmt::Display for InputErrors {
@@ -48,12 +50,16 @@ impl fmt::Display for InputErrors {
         if self.issues.len() > MAX_SHOWN_ISSUES {
             writeln!(f, "... and {} more problems", self.issues.len() - MAX_SHOWN_ISSUES)?;
         }
-        write!(
-            f,
-            "arx: error: {} problem{} found; nothing was written (fix the input, or use --skip-invalid to commit the valid rows and write the rest to a rejects file)",
-            self.issues.len(),
-            if self.issues.len() == 1 { "" } else { "s" }
-        )
+        let n = self.issues.len();
+        let s = if n == 1 { "" } else { "s" };
+        if self.rows {
+            write!(
+                f,
+                "arx: error: {n} problem{s} found; nothing was written (fix the input, or use --skip-invalid to commit the valid rows and write the rest to a rejects file)"
+            )
+        } else {
+            write!(f, "arx: error: {n} problem{s} found; nothing was written (fix or replace the file)")
+        }
     }
 }
 
@@ -84,7 +90,12 @@ impl ArxError {
     }
 
     pub fn input(issues: Vec<Issue>) -> ArxError {
-        ArxError::Input(InputErrors { issues })
+        ArxError::Input(InputErrors { issues, rows: true })
+    }
+
+    /// Input errors about whole files (unreadable structure), where skipping rows can't help.
+    pub fn unreadable(issues: Vec<Issue>) -> ArxError {
+        ArxError::Input(InputErrors { issues, rows: false })
     }
 
     pub fn one_input(file: &str, row: Option<u64>, column: Option<&str>, message: impl Into<String>) -> ArxError {

@@ -79,6 +79,32 @@ pub fn detect(path: &Path) -> io::Result<Option<Detected>> {
     Ok(sniff(&head).map(Detected::Plain))
 }
 
+/// The root element of an XML file that is not a bank statement arx reads (`pain.001`, an
+/// ERP's XML), for a clear message instead of a CSV one.
+pub fn foreign_xml(path: &Path) -> io::Result<Option<String>> {
+    let mut head = Vec::with_capacity(HEAD);
+    File::open(path)?.take(HEAD as u64).read_to_end(&mut head)?;
+    let text = String::from_utf8_lossy(strip_bom(&head)).to_string();
+    let t = text.trim_start();
+    if !t.starts_with("<?xml") && !t.starts_with("<Document") {
+        return Ok(None);
+    }
+    let mut rest = t;
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i + 1..];
+        if rest.starts_with('?') || rest.starts_with('!') {
+            continue;
+        }
+        let name: String = rest.chars().take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/').collect();
+        let ns = t.find("xmlns=\"").map(|k| t[k + 7..].chars().take_while(|c| *c != '"').collect::<String>());
+        return Ok(Some(match ns {
+            Some(ns) => format!("{name} ({ns})"),
+            None => name,
+        }));
+    }
+    Ok(Some("(unknown)".into()))
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Detected {
     Plain(BankFormat),
@@ -137,7 +163,9 @@ impl<R: Read> Read for Hashing<R> {
 
 fn issue(display: &str, e: BankError) -> Issue {
     let row = (e.location.line > 0).then_some(e.location.line);
-    Issue::new(display, row, e.location.at.as_deref(), e.message)
+    // MT940 tags carry their own colons (`:61:`); the message format adds them.
+    let at = e.location.at.as_deref().map(|a| a.trim_matches(':')).filter(|a| !a.is_empty());
+    Issue::new(display, row, at, e.message)
 }
 
 /// Reads `path` as bank files, calling `sink(display, statement, entry)` for every entry.

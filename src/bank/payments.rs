@@ -164,14 +164,15 @@ pub fn reference_text(e: &Entry) -> String {
 impl PaymentIds {
     /// Decides what `entry` is and, for receivables cash, builds its payment.
     pub fn convert(&mut self, statement: &Statement, entry: &Entry) -> Disposition {
+        // Every entry gets its id first, so overlapping statements repeat debits only once too.
+        let Some(payment_id) = self.assign(statement, entry) else {
+            return Disposition::Overlap;
+        };
         let amount = match (entry.direction, entry.reversal) {
             (Direction::Credit, false) => entry.amount,
             (Direction::Debit, true) => -entry.amount,
             (Direction::Debit, false) => return Disposition::Debit,
             (Direction::Credit, true) => return Disposition::ReversedDebit,
-        };
-        let Some(payment_id) = self.assign(statement, entry) else {
-            return Disposition::Overlap;
         };
         let Some(payment_date) = entry.booking_date.or(entry.value_date) else {
             // Readers always give one of the two dates; an entry without either can't be dated.

@@ -12,6 +12,8 @@ use crate::workspace::{Config, Workspace};
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+// One per command run: the size difference of the variants doesn't matter.
+#[allow(clippy::large_enum_variant)]
 pub enum Source {
     Store { ws: Workspace, store: Store, manifest: Manifest },
     Files { book: Box<Book>, audits: Vec<FileAudit> },

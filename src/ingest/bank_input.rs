@@ -112,7 +112,7 @@ pub(super) fn process(
         Err(ReadError::Io(e)) => {
             return Err(ArxError::Runtime(anyhow::anyhow!("{display}: cannot read the file: {e}")));
         }
-        Err(ReadError::Bad(issues)) => return Err(ArxError::input(issues)),
+        Err(ReadError::Bad(issues)) => return Err(ArxError::unreadable(issues)),
     };
     if let Some(e) = failure {
         return Err(e);

@@ -60,7 +60,7 @@ struct FileRun {
 
 /// How a file is read: canonical CSV, or a bank statement (payments).
 enum Input {
-    Csv(CsvSource),
+    Csv(Box<CsvSource>),
     Bank { display: String, hint: Option<BankFormat> },
 }
 
@@ -104,13 +104,22 @@ fn open_files(plan: &IngestPlan) -> Result<Vec<FileRun>> {
                 continue;
             }
             if plan.kind.is_none() {
-                let what = match detected {
-                    Some(bank::Detected::Plain(f)) => format!("a {} bank statement", f.label()),
-                    _ => "a zip of bank statements".to_string(),
+                let what = match (detected, hint) {
+                    (Some(bank::Detected::Plain(f)), _) => format!("a {} bank statement", f.label()),
+                    (Some(bank::Detected::Zip), _) => "a zip of bank statements".to_string(),
+                    (None, Some(h)) => format!("a {} bank statement (from --profile)", h.label()),
+                    (None, None) => "a bank statement".to_string(),
                 };
                 say(plan.quiet, format!("{display}: recognised as {what}: its credits are payments"));
             }
             runs.push(FileRun { input: Input::Bank { display, hint }, kind: Kind::Payments, path: path.clone() });
+            continue;
+        }
+        if let Some(root) = bank::foreign_xml(path).with_context(|| format!("{display}: cannot read the file"))? {
+            let message = format!(
+                "an XML file whose root is {root}, not a bank statement arx reads (camt.053 / camt.054); for other data export CSV"
+            );
+            issues.push(Issue::new(&display, Some(1), None, message));
             continue;
         }
         // A file that can't be opened at all is an I/O error (exit 1); one that opens but has
@@ -136,7 +145,7 @@ fn open_files(plan: &IngestPlan) -> Result<Vec<FileRun>> {
                 }
             },
         };
-        runs.push(FileRun { input: Input::Csv(source), kind, path: path.clone() });
+        runs.push(FileRun { input: Input::Csv(Box::new(source)), kind, path: path.clone() });
     }
     if !issues.is_empty() {
         return Err(ArxError::input(issues));
@@ -154,7 +163,7 @@ fn process_file(
     reporting_currency: Option<money::Currency>,
 ) -> Result<Processed> {
     let source = match input {
-        Input::Csv(source) => source,
+        Input::Csv(source) => *source,
         Input::Bank { display, hint } => return bank_input::process(path, &display, hint, book, plan),
     };
     let size = source.size;
@@ -272,6 +281,10 @@ pub fn stage(ws: &Workspace, plan: &IngestPlan, also: &BTreeSet<Kind>) -> Result
     let manifest = store.manifest()?;
     let mut kinds: BTreeSet<Kind> = runs.iter().map(|r| r.kind).collect();
     kinds.extend(also.iter().copied());
+    // Bank files also carry remittance lines (structured remittance): compare with the stored ones.
+    if runs.iter().any(|r| matches!(r.input, Input::Bank { .. })) {
+        kinds.insert(Kind::Remittances);
+    }
     let mut book = Book::load(&store, &manifest, &kinds)?;
     let reporting_currency = ws.config.reporting_currency();
 
@@ -474,7 +487,7 @@ impl Admission {
                 R::KIND,
                 R::KIND.key_columns().join("+")
             );
-            row_issues.push(Issue::new(&display, Some(line), Some(R::KIND.key_columns()[0]), message));
+            row_issues.push(Issue::new(display, Some(line), Some(R::KIND.key_columns()[0]), message));
         } else if let Some((f, row)) = seen.filter(|_| pos.is_some_and(|p| *table.at(p) != record)) {
             let other = book.file_names.get(usize::from(f) - 1).cloned().unwrap_or_default();
             let message = format!(
@@ -482,7 +495,7 @@ impl Admission {
                 R::KIND,
                 key.replace('\u{1f}', " / ")
             );
-            row_issues.push(Issue::new(&display, Some(line), Some(R::KIND.key_columns()[0]), message));
+            row_issues.push(Issue::new(display, Some(line), Some(R::KIND.key_columns()[0]), message));
         }
         let previous = pos.map(|p| table.at(p));
         let unchanged = previous == Some(&record);
@@ -494,9 +507,9 @@ impl Admission {
                     key.replace('\u{1f}', " / "),
                     book::describe_difference(prev, &record)
                 );
-                row_issues.push(Issue::new(&display, Some(line), Some(R::KIND.key_columns()[0]), message));
+                row_issues.push(Issue::new(display, Some(line), Some(R::KIND.key_columns()[0]), message));
             } else if let Some((column, message)) = record.admit(previous, book) {
-                row_issues.push(Issue::new(&display, Some(line), Some(column), message));
+                row_issues.push(Issue::new(display, Some(line), Some(column), message));
             }
         }
         if !row_issues.is_empty() {

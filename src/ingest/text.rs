@@ -213,21 +213,25 @@ const SNIFF_RECORDS: usize = 50;
 /// newlines). Title lines above the header (fewer fields) must not fool it: judge by the most common count among the
 /// lines. None when no candidate splits the lines (a one-column file).
 ///
-/// Ties (as many records at the most common count) go to the candidate with more fields, then to the order above —
-/// so a `;` file with decimal commas is read as `;` (the header has no commas).
+/// Lines of one field (titles, notes, blank-ish lines) say nothing about the delimiter and are left out of the count,
+/// so a short report with more title lines than rows still sniffs right.
+///
+/// Score: records at the most common count, less the records the candidate garbles (text after a closing quote:
+/// `"a;b",c` split at `;` — the right delimiter never does that to well-quoted data). Ties go to more fields — so a `;`
+/// file with decimal commas is read as `;` — then to the order above.
 pub fn sniff_delimiter(sample: &str) -> Option<u8> {
-    let mut best: Option<(usize, usize, u8)> = None;
+    let mut best: Option<((isize, usize), u8)> = None;
     for &d in &CANDIDATES {
-        let counts = field_counts(sample, d);
+        let (mut counts, stray_quotes) = field_counts(sample, d);
+        counts.retain(|&n| n > 1);
         let Some((count, freq)) = mode(&counts) else { continue };
-        if count < 2 {
-            continue;
-        }
-        if best.is_none_or(|(bf, bc, _)| (freq, count) > (bf, bc)) {
-            best = Some((freq, count, d));
+        // Each record a candidate garbles counts against it.
+        let score = (freq as isize - stray_quotes as isize, count);
+        if best.as_ref().is_none_or(|(b, _)| score > *b) {
+            best = Some((score, d));
         }
     }
-    best.map(|(_, _, d)| d)
+    best.map(|(_, d)| d)
 }
 
 /// The most common value and how often it occurs; ties go to the larger value.
@@ -246,38 +250,54 @@ fn mode(counts: &[usize]) -> Option<(usize, usize)> {
 }
 
 /// Fields per non-blank record for delimiter `d`, CSV quoting rules: a field starting with `"` runs to the next lone
-/// `"` (`""` is a literal quote) and may span lines. A record the sample cuts off is left out.
-fn field_counts(sample: &str, d: u8) -> Vec<usize> {
+/// `"` (`""` is a literal quote) and may span lines. A record the sample cuts off is left out, and so is one with text
+/// after a closing quote (`"a;b",c` split at `;`): a wrong delimiter causes those; their number is returned too.
+fn field_counts(sample: &str, d: u8) -> (Vec<usize>, usize) {
     let bytes = sample.as_bytes();
     let mut counts = Vec::new();
+    let mut stray = 0;
     let mut i = 0;
     while i < bytes.len() && counts.len() < SNIFF_RECORDS {
-        let (fields, blank, next, complete) = scan_record(bytes, i, d);
-        if !complete && !counts.is_empty() {
+        let rec = scan_record(bytes, i, d);
+        if !rec.complete && !counts.is_empty() {
             break;
         }
-        if !blank {
-            counts.push(fields);
+        if rec.stray_quote {
+            stray += 1;
+        } else if !rec.blank {
+            counts.push(rec.fields);
         }
-        i = next;
+        i = rec.next;
     }
-    counts
+    (counts, stray)
 }
 
-/// Scans one record from `start`: (fields, blank line, index after its line end, ended by a line end).
-fn scan_record(bytes: &[u8], start: usize, d: u8) -> (usize, bool, usize, bool) {
-    let mut fields = 1;
+struct Record {
+    fields: usize,
+    blank: bool,
+    stray_quote: bool,
+    /// Index after the record's line end.
+    next: usize,
+    /// Ended by a line end rather than the end of the sample.
+    complete: bool,
+}
+
+/// Scans one record from `start`.
+fn scan_record(bytes: &[u8], start: usize, d: u8) -> Record {
+    let mut rec = Record { fields: 1, blank: true, stray_quote: false, next: start, complete: false };
     let mut i = start;
     let mut at_field_start = true;
-    let mut blank = true;
     while let Some(&b) = bytes.get(i) {
         if at_field_start && b == b'"' {
-            blank = false;
+            rec.blank = false;
             i += 1;
             // Inside quotes until a `"` that isn't doubled.
             loop {
                 match bytes.get(i) {
-                    None => return (fields, false, i, false),
+                    None => {
+                        rec.next = i;
+                        return rec;
+                    }
                     Some(b'"') if bytes.get(i + 1) == Some(&b'"') => i += 2,
                     Some(b'"') => {
                         i += 1;
@@ -286,28 +306,31 @@ fn scan_record(bytes: &[u8], start: usize, d: u8) -> (usize, bool, usize, bool) 
                     Some(_) => i += 1,
                 }
             }
+            rec.stray_quote |= bytes.get(i).is_some_and(|&n| n != d && n != b'\n' && n != b'\r');
             at_field_start = false;
             continue;
         }
         match b {
-            b'\n' => return (fields, blank, i + 1, true),
-            b'\r' => {
-                let next = if bytes.get(i + 1) == Some(&b'\n') { i + 2 } else { i + 1 };
-                return (fields, blank, next, true);
+            b'\n' | b'\r' => {
+                let crlf = b == b'\r' && bytes.get(i + 1) == Some(&b'\n');
+                rec.next = i + 1 + usize::from(crlf);
+                rec.complete = true;
+                return rec;
             }
             _ if b == d => {
-                fields += 1;
-                blank = false;
+                rec.fields += 1;
+                rec.blank = false;
                 at_field_start = true;
             }
             _ => {
-                blank &= b == b' ';
+                rec.blank &= b == b' ';
                 at_field_start = false;
             }
         }
         i += 1;
     }
-    (fields, blank, i, false)
+    rec.next = i;
+    rec
 }
 
 #[cfg(test)]

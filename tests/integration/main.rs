@@ -1,5 +1,6 @@
 mod aging;
 mod apply;
+mod bank;
 mod common;
 mod crash_safety;
 mod disputes;
