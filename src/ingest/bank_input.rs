@@ -88,15 +88,12 @@ pub(super) fn process(
                 } else {
                     returned.add(currency, -payment.amount);
                 }
-                let raw = || fields::<Payment>(&payment, currency);
-                let raw: Vec<String> = raw();
-                if let Err(e) = payments.offer(book, plan, payment, line, &|| raw.clone()) {
+                if let Err(e) = payments.offer(book, plan, payment, line, &|p| fields::<Payment>(p, currency)) {
                     failure = Some(e);
                     return;
                 }
                 for r in lines {
-                    let raw: Vec<String> = fields::<Remittance>(&r, currency);
-                    if let Err(e) = remittances.offer(book, plan, r, line, &|| raw.clone()) {
+                    if let Err(e) = remittances.offer(book, plan, r, line, &|r| fields::<Remittance>(r, currency)) {
                         failure = Some(e);
                         return;
                     }

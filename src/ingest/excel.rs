@@ -7,11 +7,13 @@
 //! whatever the file was, exactly as it parses CSV.
 
 use calamine::{Data, ExcelDateTime, ExcelDateTimeType, Range, Reader, SheetType, SheetVisible};
+use std::cell::Cell;
 use std::fmt::Display;
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
+use std::sync::Once;
 
 #[path = "excel_markup.rs"]
 mod markup;
@@ -283,9 +285,24 @@ where
     Ok(Sheet::new(name, kind, is_1904(&book), Cells::Dense(range)))
 }
 
-/// Runs a calamine call, turning its error — or a panic on a malformed file — into text.
+/// Runs a calamine call, turning its error — or a panic on a malformed file (calamine 0.38 indexes past the end
+/// of some truncated .xls streams) — into text.
 fn guarded<T, E: Display>(f: impl FnOnce() -> Result<T, E>) -> Result<T, String> {
-    match catch_unwind(AssertUnwindSafe(f)) {
+    thread_local!(static QUIET: Cell<bool> = const { Cell::new(false) });
+    static HOOK: Once = Once::new();
+    // A caught panic would still print "thread panicked at …" through the panic hook: silence only ours.
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    QUIET.with(|q| q.set(true));
+    let result = catch_unwind(AssertUnwindSafe(f));
+    QUIET.with(|q| q.set(false));
+    match result {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => Err(e.to_string()),
         Err(_) => Err("the reader failed on its malformed contents".to_string()),
@@ -380,9 +397,9 @@ fn cell_text(cell: &Data, is_1904: bool) -> Result<String, String> {
         Data::Int(i) => i.to_string(),
         Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
         Data::DateTime(dt) if dt.is_duration() => duration_text(dt.as_f64()),
-        Data::DateTime(dt) => serial_date_text(dt.as_f64(), is_1904)
-            .or_else(|| number_text(dt.as_f64()))
-            .unwrap_or_default(),
+        Data::DateTime(dt) => {
+            serial_date_text(dt.as_f64(), is_1904).or_else(|| number_text(dt.as_f64())).unwrap_or_default()
+        }
         Data::DateTimeIso(s) => iso_text(s),
         Data::DurationIso(s) => iso_duration_secs(s).map_or_else(|| s.clone(), seconds_text),
         Data::Error(e) => return Err(error_message(e)),

@@ -552,10 +552,7 @@ fn parse_sml(text: &str) -> Result<SmlBook, CellIssue> {
         }
     }
     if !closed {
-        return Err(fail(
-            text.len() as u64,
-            "the file ends before </Workbook> (it was cut short)".to_string(),
-        ));
+        return Err(fail(text.len() as u64, "the file ends before </Workbook> (it was cut short)".to_string()));
     }
     for cells in &mut book.sheets {
         cells.sort_by_key(|c| (c.0, c.1)); // stable: of two cells at one place the later wins below

@@ -81,51 +81,28 @@ pub struct ParsedAmount {
 
 /// Currency signs recognised next to amounts. Longest first, so "US$" wins over "$"; `$` alone is USD only when no
 /// code says otherwise (see [`parse_amount`]).
+#[rustfmt::skip]
 const SYMBOLS: &[(&str, &str)] = &[
-    ("US$", "USD"),
-    ("CA$", "CAD"),
-    ("AU$", "AUD"),
-    ("NZ$", "NZD"),
-    ("HK$", "HKD"),
-    ("лв.", "BGN"),
-    ("C$", "CAD"),
-    ("A$", "AUD"),
-    ("R$", "BRL"),
-    ("лв", "BGN"),
-    ("zł", "PLN"),
-    ("Kč", "CZK"),
-    ("€", "EUR"),
-    ("$", "USD"),
-    ("£", "GBP"),
-    ("¥", "JPY"),
-    ("₹", "INR"),
+    ("US$", "USD"), ("CA$", "CAD"), ("AU$", "AUD"), ("NZ$", "NZD"), ("HK$", "HKD"), ("лв.", "BGN"), ("C$", "CAD"),
+    ("A$", "AUD"), ("R$", "BRL"), ("лв", "BGN"), ("zł", "PLN"), ("Kč", "CZK"), ("€", "EUR"), ("$", "USD"),
+    ("£", "GBP"), ("¥", "JPY"), ("₹", "INR"),
 ];
 
 /// A currency written next to an amount: its code, and whether it was a bare `$` (a dollar of some kind).
 type Mark = (String, bool);
 
-fn currency_prefix(s: &str) -> Option<(Mark, &str)> {
+/// A currency symbol or code at the start (`front`) or end of `s`, and the rest of `s`.
+fn currency_at(s: &str, front: bool) -> Option<(Mark, &str)> {
     for (sym, code) in SYMBOLS {
-        if let Some(rest) = s.strip_prefix(sym) {
+        if let Some(rest) = if front { s.strip_prefix(sym) } else { s.strip_suffix(sym) } {
             return Some(((code.to_string(), *sym == "$"), rest));
         }
     }
-    let code = s.get(..3)?;
-    let after = s.get(3..)?;
-    let boundary = after.chars().next().is_none_or(|c| !c.is_alphabetic());
-    (boundary && is_code(code)).then(|| ((code.to_string(), false), after))
-}
-
-fn currency_suffix(s: &str) -> Option<(Mark, &str)> {
-    for (sym, code) in SYMBOLS {
-        if let Some(rest) = s.strip_suffix(sym) {
-            return Some(((code.to_string(), *sym == "$"), rest));
-        }
-    }
-    let cut = s.len().checked_sub(3)?;
-    let (before, code) = (s.get(..cut)?, s.get(cut..)?);
-    let boundary = before.chars().next_back().is_none_or(|c| !c.is_alphabetic());
-    (boundary && is_code(code)).then(|| ((code.to_string(), false), before))
+    let cut = if front { 3 } else { s.len().checked_sub(3)? };
+    let (code, rest) = if front { (s.get(..cut)?, s.get(cut..)?) } else { (s.get(cut..)?, s.get(..cut)?) };
+    // A code is a whole word: "EURO" is not "EUR" + "O".
+    let next = if front { rest.chars().next() } else { rest.chars().next_back() };
+    (next.is_none_or(|c| !c.is_alphabetic()) && is_code(code)).then(|| ((code.to_string(), false), rest))
 }
 
 /// Upper-case and a real ISO 4217 code, so words like "TBD" next to a number are not taken for currencies.
@@ -157,7 +134,7 @@ pub fn parse_amount(text: &str, style: &NumberStyle) -> Result<ParsedAmount, Str
             (signs, rest) = (signs + 1, r);
         } else if let Some(r) = rest.strip_prefix('(') {
             (open, rest) = (open + 1, r);
-        } else if let Some((mark, r)) = currency_prefix(rest) {
+        } else if let Some((mark, r)) = currency_at(rest, true) {
             marks.push(mark);
             rest = r;
         } else {
@@ -170,7 +147,7 @@ pub fn parse_amount(text: &str, style: &NumberStyle) -> Result<ParsedAmount, Str
             (signs, negative, rest) = (signs + 1, true, r);
         } else if let Some(r) = rest.strip_suffix(')') {
             (close, rest) = (close + 1, r);
-        } else if let Some((mark, r)) = currency_suffix(rest) {
+        } else if let Some((mark, r)) = currency_at(rest, false) {
             marks.push(mark);
             rest = r;
         } else {
@@ -226,7 +203,7 @@ fn parse_number(t: &str, core: &str, style: &NumberStyle) -> Result<Decimal, Str
         return Err(format!("'{t}' is not an amount: unexpected '{c}'; write a number such as {}", example(style)));
     }
     if let Some(c) = core.chars().find(foreign) {
-        let what = if c.is_whitespace() { "a space".to_string() } else { format!("'{c}'") };
+        let what = char_name(c);
         return Err(format!(
             "'{t}' has {what}, which this profile's number format ({spec}) doesn't use; write it as {} or set the \
              profile's number format to match the file",
@@ -240,7 +217,8 @@ fn parse_number(t: &str, core: &str, style: &NumberStyle) -> Result<Decimal, Str
     if let Some(f) = frac {
         if f.contains(d) {
             return Err(format!(
-                "'{t}' has more than one '{d}': with this profile's number format ({spec}) '{d}' is the decimal mark; {}",
+                "'{t}' has more than one '{d}': with this profile's number format ({spec}) '{d}' is the decimal \
+                 mark; {}",
                 swap_hint(core, style)
             ));
         }
@@ -282,7 +260,7 @@ fn check_groups(t: &str, int: &str, style: &NumberStyle) -> Result<String, Strin
         return Ok(int.chars().filter(char::is_ascii_digit).collect());
     }
     let spec = style.spec();
-    let sep = if first_sep.is_whitespace() { "a space".to_string() } else { format!("'{first_sep}'") };
+    let sep = char_name(first_sep);
     let mut msg = if mixed {
         format!("'{t}' mixes thousands separators; use one kind, as in {spec}")
     } else {
@@ -290,7 +268,7 @@ fn check_groups(t: &str, int: &str, style: &NumberStyle) -> Result<String, Strin
             "'{t}' has a misplaced {sep}: with this profile's number format ({spec}) thousands groups have 3 digits"
         )
     };
-    if first_sep == '.' || first_sep == ',' {
+    if !mixed && (first_sep == '.' || first_sep == ',') {
         msg.push_str(&format!(
             "; if '{first_sep}' is the decimal mark here, set the profile's decimal to '{first_sep}'"
         ));
@@ -301,9 +279,12 @@ fn check_groups(t: &str, int: &str, style: &NumberStyle) -> Result<String, Strin
 /// "write 1234.56, or set the profile's decimal to ','" when reading the number the other way round works.
 fn swap_hint(core: &str, style: &NumberStyle) -> String {
     let other = if style.decimal == '.' { NumberStyle::comma() } else { NumberStyle::point() };
-    match parse_number(core, core, &other) {
-        Ok(v) => format!("write {v}, or set the profile's decimal to '{}'", other.decimal),
-        Err(_) => format!(
+    // Only the plain reading: a hint for the hint would recurse ("1,2.3,4" fails both ways).
+    let once = core.matches(other.decimal).count() <= 1;
+    let after = core.split_once(other.decimal).is_some_and(|(_, f)| f.contains(|c| other.group.contains(&c)));
+    match (once && !after).then(|| parse_number(core, core, &other)).and_then(Result::ok) {
+        Some(v) => format!("write {v}, or set the profile's decimal to '{}'", other.decimal),
+        None => format!(
             "check the number, or set the profile's decimal to '{}' if that is the file's decimal mark",
             other.decimal
         ),
@@ -326,6 +307,14 @@ fn plain_example(core: &str, style: &NumberStyle) -> String {
         example(style)
     } else {
         plain
+    }
+}
+
+fn char_name(c: char) -> String {
+    match c {
+        _ if c.is_whitespace() => "a space".into(),
+        '\'' | '\u{2019}' => "an apostrophe".into(),
+        _ => format!("'{c}'"),
     }
 }
 
@@ -393,13 +382,8 @@ impl DateStyle {
     /// 31 January 2026 in this style, for messages.
     fn example(self) -> String {
         match self {
-            DateStyle::Iso => "2026-01-31".into(),
-            DateStyle::Dmy(c) => format!("31{c}01{c}2026"),
-            DateStyle::Mdy(c) => format!("01{c}31{c}2026"),
-            DateStyle::Ymd(c) => format!("2026{c}01{c}31"),
-            DateStyle::YmdCompact => "20260131".into(),
-            DateStyle::DMonY(c) => format!("31{c}Jan{c}2026"),
             DateStyle::ExcelSerial => "46053".into(),
+            _ => self.spec().replace("YYYY", "2026").replace("MMM", "Jan").replace("MM", "01").replace("DD", "31"),
         }
     }
 }
@@ -432,12 +416,11 @@ pub fn parse_date(text: &str, styles: &[DateStyle]) -> Result<NaiveDate, String>
         }
     }
     Err(first_bad.unwrap_or_else(|| {
-        let specs: Vec<String> = styles.iter().map(|s| s.spec()).collect();
         let ex = styles.first().map_or_else(|| DateStyle::Iso.example(), |s| s.example());
         format!(
             "'{t}' is not a date in the expected format ({}); write it like {ex}, or set the profile's date format to \
              the one the file uses",
-            specs.join(" or ")
+            specs(styles)
         )
     }))
 }
@@ -458,16 +441,8 @@ fn attempt(t: &str, style: DateStyle) -> Attempt {
         }
         DateStyle::Iso => ymd(t, '-'),
         DateStyle::Ymd(c) => ymd(t, c),
-        DateStyle::Dmy(c) => number(t, 1, 2).and_then(|(d, _, r)| {
-            let (m, _, r) = number(r.strip_prefix(c)?, 1, 2)?;
-            let (y, yd, r) = number(r.strip_prefix(c)?, 1, 4)?;
-            Some((y, m, d, yd, r))
-        }),
-        DateStyle::Mdy(c) => number(t, 1, 2).and_then(|(m, _, r)| {
-            let (d, _, r) = number(r.strip_prefix(c)?, 1, 2)?;
-            let (y, yd, r) = number(r.strip_prefix(c)?, 1, 4)?;
-            Some((y, m, d, yd, r))
-        }),
+        DateStyle::Dmy(c) => day_month_year(t, c).map(|(d, m, y, yd, r)| (y, m, d, yd, r)),
+        DateStyle::Mdy(c) => day_month_year(t, c).map(|(m, d, y, yd, r)| (y, m, d, yd, r)),
         DateStyle::DMonY(c) => number(t, 1, 2).and_then(|(d, _, r)| {
             let r = r.strip_prefix(c)?;
             let name_len: usize = r.chars().take_while(|ch| ch.is_alphabetic()).map(char::len_utf8).sum();
@@ -489,6 +464,14 @@ fn attempt(t: &str, style: DateStyle) -> Attempt {
         ));
     }
     validate(t, y, m, d)
+}
+
+/// `A<c>B<c>Y`, A and B of 1–2 digits, the year of up to 4 (fewer is reported, not skipped).
+fn day_month_year(t: &str, c: char) -> Option<(u32, u32, u32, usize, &str)> {
+    let (a, _, r) = number(t, 1, 2)?;
+    let (b, _, r) = number(r.strip_prefix(c)?, 1, 2)?;
+    let (y, yd, r) = number(r.strip_prefix(c)?, 1, 4)?;
+    Some((a, b, y, yd, r))
 }
 
 /// `YYYY<c>M<c>D`, the year exactly 4 digits.
@@ -527,14 +510,12 @@ fn validate(t: &str, y: u32, m: u32, d: u32) -> Attempt {
     match NaiveDate::from_ymd_opt(year, m, d) {
         Some(date) => Attempt::Date(date),
         None => {
-            let month = NaiveDate::from_ymd_opt(year, m, 1);
-            let days = month.and_then(|f| f.checked_add_months(chrono::Months::new(1))).and_then(|n| n.pred_opt());
-            let (name, last) = match (month, days) {
-                (Some(f), Some(l)) => (MONTHS_EN.get(f.month0() as usize).copied().unwrap_or("that month"), l.day()),
-                _ => ("that month", 31),
-            };
+            let first = NaiveDate::from_ymd_opt(year, m, 1);
+            let last = first.and_then(|f| f.checked_add_months(chrono::Months::new(1))).and_then(|n| n.pred_opt());
+            let days = last.map_or(31, |l| l.day());
+            let name = month_name(m);
             Attempt::Bad(format!(
-                "'{t}' is not a valid date: {name} {y} has {last} days; correct the date in the source"
+                "'{t}' is not a valid date: {name} {y} has {days} days; correct the date in the source"
             ))
         }
     }
@@ -558,66 +539,33 @@ fn attempt_serial(t: &str) -> Attempt {
     }
 }
 
-const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-/// English and German month names and abbreviations, lower-case.
-const MONTH_NAMES: &[(&str, u32)] = &[
-    ("jan", 1),
-    ("jän", 1),
-    ("january", 1),
-    ("januar", 1),
-    ("jänner", 1),
-    ("feb", 2),
-    ("february", 2),
-    ("februar", 2),
-    ("mar", 3),
-    ("mär", 3),
-    ("mrz", 3),
-    ("march", 3),
-    ("märz", 3),
-    ("apr", 4),
-    ("april", 4),
-    ("may", 5),
-    ("mai", 5),
-    ("jun", 6),
-    ("june", 6),
-    ("juni", 6),
-    ("jul", 7),
-    ("july", 7),
-    ("juli", 7),
-    ("aug", 8),
-    ("august", 8),
-    ("sep", 9),
-    ("sept", 9),
-    ("september", 9),
-    ("oct", 10),
-    ("okt", 10),
-    ("october", 10),
-    ("oktober", 10),
-    ("nov", 11),
-    ("november", 11),
-    ("dec", 12),
-    ("dez", 12),
-    ("december", 12),
-    ("dezember", 12),
+/// English and German month names and abbreviations, lower-case; the first is the English name, for messages.
+const MONTHS: [&[&str]; 12] = [
+    &["january", "jan", "jän", "januar", "jänner"],
+    &["february", "feb", "februar"],
+    &["march", "mar", "mär", "mrz", "märz"],
+    &["april", "apr"],
+    &["may", "mai"],
+    &["june", "jun", "juni"],
+    &["july", "jul", "juli"],
+    &["august", "aug"],
+    &["september", "sep", "sept"],
+    &["october", "oct", "okt", "oktober"],
+    &["november", "nov"],
+    &["december", "dec", "dez", "dezember"],
 ];
 
 fn month_number(name: &str) -> Option<u32> {
     let lower = name.to_lowercase();
-    MONTH_NAMES.iter().find(|(n, _)| *n == lower).map(|(_, m)| *m)
+    let i = MONTHS.iter().position(|names| names.contains(&lower.as_str()))?;
+    u32::try_from(i + 1).ok()
+}
+
+/// "February" for 2.
+fn month_name(m: u32) -> String {
+    let name = MONTHS.get(m.wrapping_sub(1) as usize).and_then(|n| n.first()).copied().unwrap_or("that month");
+    let mut chars = name.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// Excel serial day number → date (1900 system incl. Excel's fake 1900-02-29 handling; 1904 system when `date1904`).
@@ -642,12 +590,9 @@ pub fn excel_serial(serial: i64, date1904: bool) -> Option<NaiveDate> {
 }
 
 /// Styles [`infer_date_style`] chooses among, in preference order.
+#[rustfmt::skip]
 const INFERABLE: [DateStyle; 6] = [
-    DateStyle::Iso,
-    DateStyle::Dmy('.'),
-    DateStyle::Dmy('/'),
-    DateStyle::Mdy('/'),
-    DateStyle::YmdCompact,
+    DateStyle::Iso, DateStyle::Dmy('.'), DateStyle::Dmy('/'), DateStyle::Mdy('/'), DateStyle::YmdCompact,
     DateStyle::DMonY('-'),
 ];
 
@@ -660,25 +605,17 @@ pub fn infer_date_style(samples: &[&str]) -> Result<DateStyle, String> {
     let mut witness: Option<&str> = None;
     for sample in samples.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
         let before = alive.clone();
-        alive.retain(|&st| matches!(attempt(sample, st), Attempt::Date(_)));
+        alive.retain(|&st| reads(sample, st));
         if alive.is_empty() {
-            let readable = INFERABLE.iter().any(|&st| matches!(attempt(sample, st), Attempt::Date(_)));
-            return Err(match (witness, readable) {
-                (Some(f), true) => format!(
-                    "mixed date formats: '{f}' and '{sample}' are not written the same way ({} vs {}); re-export with \
+            let fits: Vec<DateStyle> = INFERABLE.iter().copied().filter(|&st| reads(sample, st)).collect();
+            return Err(match witness {
+                Some(w) if !fits.is_empty() => format!(
+                    "mixed date formats: '{w}' and '{sample}' are not written the same way ({} vs {}); re-export with \
                      one date format, or set the profile's date format",
-                    before.iter().map(|s| s.spec()).collect::<Vec<_>>().join(" or "),
-                    INFERABLE
-                        .iter()
-                        .filter(|&&st| matches!(attempt(sample, st), Attempt::Date(_)))
-                        .map(|s| s.spec())
-                        .collect::<Vec<_>>()
-                        .join(" or ")
+                    specs(&before),
+                    specs(&fits)
                 ),
-                _ => match parse_date(sample, &INFERABLE) {
-                    Err(e) => e,
-                    Ok(_) => format!("'{sample}' is not a date in any known format; set the profile's date format"),
-                },
+                _ => parse_date(sample, &INFERABLE).err().unwrap_or_default(),
             });
         }
         if witness.is_none() || alive.len() < before.len() {
@@ -694,6 +631,14 @@ pub fn infer_date_style(samples: &[&str]) -> Result<DateStyle, String> {
             .into());
     }
     Ok(alive.first().copied().unwrap_or(DateStyle::Iso))
+}
+
+fn reads(text: &str, style: DateStyle) -> bool {
+    matches!(attempt(text, style), Attempt::Date(_))
+}
+
+fn specs(styles: &[DateStyle]) -> String {
+    styles.iter().map(|s| s.spec()).collect::<Vec<_>>().join(" or ")
 }
 
 #[cfg(test)]

@@ -427,7 +427,7 @@ fn process<R: InBook + Admit>(
         };
         let raw = || rec.iter().map(str::to_string).collect();
         match parsed {
-            Some(record) if fields.issues.is_empty() => admission.offer(book, plan, record, line, &raw)?,
+            Some(record) if fields.issues.is_empty() => admission.offer(book, plan, record, line, &|_| raw())?,
             _ => admission.out.rejects.push(Reject { line, fields: raw(), issues: fields.issues }),
         }
         scratch = rec.into_byte_record();
@@ -458,14 +458,15 @@ impl Admission {
         }
     }
 
-    /// Offers one valid record read from `line`; `raw` gives the row's fields if it is rejected.
+    /// Offers one valid record read from `line`; `raw` gives the row's fields if it is rejected
+    /// (only then: most rows are accepted, and formatting them costs).
     fn offer<R: InBook + Admit>(
         &mut self,
         book: &mut Book,
         plan: &IngestPlan,
         record: R,
         line: u64,
-        raw: &dyn Fn() -> Vec<String>,
+        raw: &dyn Fn(&R) -> Vec<String>,
     ) -> Result<()> {
         let display = self.display.as_str();
         let file_no = self.file_no;
@@ -514,7 +515,8 @@ impl Admission {
         }
         if !row_issues.is_empty() {
             self.seen_rejected.entry(key.into_owned()).or_insert(line);
-            out.rejects.push(Reject { line, fields: raw(), issues: row_issues });
+            let fields = raw(&record);
+            out.rejects.push(Reject { line, fields, issues: row_issues });
             return Ok(());
         }
         drop(key);
@@ -809,7 +811,7 @@ pub fn admit_generated<R: InBook + Admit>(book: &mut Book, label: &str, records:
     };
     let mut admission = Admission::new(book, label, out);
     for (n, r) in records.into_iter().enumerate() {
-        admission.offer(book, &plan, r, n as u64 + 1, &Vec::new)?;
+        admission.offer(book, &plan, r, n as u64 + 1, &|_| Vec::new())?;
     }
     if let Some(reject) = admission.out.rejects.first() {
         let detail: Vec<String> = reject.issues.iter().map(|i| i.message.clone()).collect();
