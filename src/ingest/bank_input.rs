@@ -14,16 +14,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 fn outcome(kind: Kind) -> Outcome {
-    Outcome {
-        header: kind.canonical_columns().map(|c| c.name.to_string()).collect(),
-        sha256: String::new(),
-        added: 0,
-        unchanged: 0,
-        replaced: 0,
-        rejects: Vec::new(),
-        unknown_customers: 0,
-        unknown_customer_example: String::new(),
-    }
+    Outcome::new(kind.canonical_columns().map(|c| c.name.to_string()).collect())
 }
 
 /// A record's canonical fields as text, for the rejects file.

@@ -349,6 +349,21 @@ struct Outcome {
     unknown_customer_example: String,
 }
 
+impl Outcome {
+    fn new(header: Vec<String>) -> Outcome {
+        Outcome {
+            header,
+            sha256: String::new(),
+            added: 0,
+            unchanged: 0,
+            replaced: 0,
+            rejects: Vec::new(),
+            unknown_customers: 0,
+            unknown_customer_example: String::new(),
+        }
+    }
+}
+
 type ParseFn<R> = fn(&mut Fields<'_>, &Ctx<'_>) -> Option<R>;
 
 fn process<R: InBook + Admit>(
@@ -361,16 +376,7 @@ fn process<R: InBook + Admit>(
 ) -> Result<Outcome> {
     let display = source.display.clone();
     let header_names = source.header.clone();
-    let mut out = Outcome {
-        header: header_names.clone(),
-        sha256: String::new(),
-        added: 0,
-        unchanged: 0,
-        replaced: 0,
-        rejects: Vec::new(),
-        unknown_customers: 0,
-        unknown_customer_example: String::new(),
-    };
+    let mut out = Outcome::new(header_names.clone());
     let header = match Header::map(R::KIND, &header_names, &display) {
         Ok(h) => h,
         Err(issues) => {
@@ -799,17 +805,7 @@ pub fn admit_generated<R: InBook + Admit>(book: &mut Book, label: &str, records:
         quiet: true,
         progress: false,
     };
-    let out = Outcome {
-        header: Vec::new(),
-        sha256: String::new(),
-        added: 0,
-        unchanged: 0,
-        replaced: 0,
-        rejects: Vec::new(),
-        unknown_customers: 0,
-        unknown_customer_example: String::new(),
-    };
-    let mut admission = Admission::new(book, label, out);
+    let mut admission = Admission::new(book, label, Outcome::new(Vec::new()));
     for (n, r) in records.into_iter().enumerate() {
         admission.offer(book, &plan, r, n as u64 + 1, &|_| Vec::new())?;
     }

@@ -404,11 +404,7 @@ fn by_amount(ix: &Index, p: &Incoming, policy: &Policy, fam: &BTreeSet<usize>, v
         [(i, _)] if combination != Combination::None => {
             let mut cands = vec![Candidate { doc: *i, score: 55, why: "within tolerance or discount terms".into() }];
             if let Combination::Unique(pos) | Combination::Several(pos, _) = &combination {
-                cands.extend(pos.iter().map(|k| Candidate {
-                    doc: smaller[*k],
-                    score: 55,
-                    why: "part of a combination summing to the payment".into(),
-                }));
+                cands.extend(combination_candidates(&smaller, pos.iter()));
             }
             return exception(
                 ExceptionKind::Ambiguous,
@@ -449,16 +445,7 @@ fn by_amount(ix: &Index, p: &Incoming, policy: &Policy, fam: &BTreeSet<usize>, v
                 };
             }
             Combination::Several(a, b) => {
-                let mut cands: Vec<Candidate> = Vec::new();
-                for k in a.iter().chain(&b) {
-                    if !cands.iter().any(|c| c.doc == smaller[*k]) {
-                        cands.push(Candidate {
-                            doc: smaller[*k],
-                            score: 50,
-                            why: "part of a combination summing to the payment".into(),
-                        });
-                    }
-                }
+                let cands = combination_candidates(&smaller, a.iter().chain(&b));
                 return exception(
                     ExceptionKind::Ambiguous,
                     "more than one combination of open documents sums to the payment",
@@ -484,6 +471,21 @@ fn by_amount(ix: &Index, p: &Incoming, policy: &Policy, fam: &BTreeSet<usize>, v
         format!("payer identified as {who} by {via}, but no open document, tolerance or combination fits the amount"),
         cands,
     )
+}
+
+/// The documents of the combinations found (positions into `docs`), once each.
+fn combination_candidates<'a>(docs: &[usize], positions: impl Iterator<Item = &'a usize>) -> Vec<Candidate> {
+    let mut out: Vec<Candidate> = Vec::new();
+    for k in positions {
+        if !out.iter().any(|c| c.doc == docs[*k]) {
+            out.push(Candidate {
+                doc: docs[*k],
+                score: 50,
+                why: "part of a combination summing to the payment".into(),
+            });
+        }
+    }
+    out
 }
 
 /// Decides one payment against the current open amounts.
