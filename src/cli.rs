@@ -336,6 +336,13 @@ pub struct IngestArgs {
     /// with several input files, a folder)
     #[arg(long, value_name = "PATH")]
     pub rejects: Option<PathBuf>,
+    /// Text encoding of the files (default: detected — UTF-8 with or without BOM, UTF-16 with
+    /// BOM, else Windows-1252): utf-8, utf-16le, utf-16be, windows-1252
+    #[arg(long, value_name = "NAME")]
+    pub encoding: Option<String>,
+    /// Delimiter of text files (default: detected among , ; tab |)
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<String>,
 }
 
 #[derive(Args, Debug)]

@@ -16,8 +16,25 @@ pub fn run(g: &Globals, args: IngestArgs) -> Result<()> {
         return Err(ArxError::Usage("--rejects only applies with --skip-invalid".into()));
     }
     let ws = Workspace::discover(g.workspace.as_deref())?;
+    let encoding = match args.encoding.as_deref() {
+        None => None,
+        Some(name) => Some(crate::ingest::text::TextEncoding::from_name(name).ok_or_else(|| {
+            ArxError::Usage(format!(
+                "--encoding '{name}' is not one arx reads: utf-8, utf-16le, utf-16be, windows-1252 (latin1)"
+            ))
+        })?),
+    };
+    let delimiter = match args.delimiter.as_deref() {
+        None => None,
+        Some("tab") | Some("\\t") | Some("\t") => Some(b'\t'),
+        Some(d) if d.len() == 1 && matches!(d.as_bytes()[0], b',' | b';' | b'|' | b'\t') => Some(d.as_bytes()[0]),
+        Some(d) => {
+            return Err(ArxError::Usage(format!("--delimiter '{d}': use one of , ; | tab")));
+        }
+    };
     let plan = IngestPlan {
         files: args.files,
+        read: crate::ingest::source::ReadOptions { encoding, delimiter },
         kind: args.kind,
         profile: args.profile,
         dry_run: args.dry_run,

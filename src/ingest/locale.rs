@@ -115,7 +115,8 @@ fn is_code(s: &str) -> bool {
 /// "USD -5.00", "£", "¥", "CHF"), surrounding spaces. Grouping must be well-formed (groups of exactly 3 digits after
 /// the first 1–3; "1,23,4.00" is an error); a group separator after the decimal mark is an error; only one sign.
 /// Errors say what is wrong and how to fix it. Returns the currency code (symbols mapped: € EUR, $ USD — "$" alone is
-/// ambiguous with CAD/AUD: "USD" only if no code; £ GBP, ¥ JPY) when written. A negative zero reads as 0.
+/// ambiguous with CAD/AUD: "USD" only if no code; £ GBP, ¥ JPY) when written. A negative zero reads as 0, and so does a
+/// lone dash ("-", "$ -"): Excel's accounting format shows zero that way.
 pub fn parse_amount(text: &str, style: &NumberStyle) -> Result<ParsedAmount, String> {
     let t = text.trim();
     if t.is_empty() {
@@ -167,6 +168,10 @@ pub fn parse_amount(text: &str, style: &NumberStyle) -> Result<ParsedAmount, Str
         ));
     }
     let currency = pick_currency(t, &marks)?;
+    // Excel's accounting format shows zero as a lone dash ("$ -"), and a CSV re-save keeps what is shown.
+    if rest.is_empty() && negative && open == 0 {
+        return Ok(ParsedAmount { value: Decimal::ZERO, currency });
+    }
     let mut value = parse_number(t, rest, style)?;
     if negative {
         value = -value;
@@ -334,8 +339,6 @@ pub enum DateStyle {
     ExcelSerial,
 }
 
-const DATE_SEPARATORS: [char; 4] = ['.', '/', '-', ' '];
-
 impl DateStyle {
     /// Specs: "YYYY-MM-DD", "DD.MM.YYYY" (also accepts D.M.YYYY unpadded), "DD/MM/YYYY", "MM/DD/YYYY", "M/D/YYYY"
     /// (same as MM/DD/YYYY, unpadded allowed), "YYYYMMDD", "DD-MMM-YYYY" (Jan..Dec English, and German Mär/Mrz, Mai,
@@ -350,7 +353,7 @@ impl DateStyle {
             _ => {}
         }
         let sep = s.chars().find(|c| !c.is_ascii_alphabetic())?;
-        if !DATE_SEPARATORS.contains(&sep) {
+        if !['.', '/', '-', ' '].contains(&sep) {
             return None;
         }
         let parts: Vec<&str> = s.split(sep).collect();
@@ -428,17 +431,7 @@ pub fn parse_date(text: &str, styles: &[DateStyle]) -> Result<NaiveDate, String>
 fn attempt(t: &str, style: DateStyle) -> Attempt {
     let parsed = match style {
         DateStyle::ExcelSerial => return attempt_serial(t),
-        DateStyle::YmdCompact => {
-            let digits = t.bytes().take_while(u8::is_ascii_digit).count();
-            if digits != 8 {
-                return Attempt::NoMatch;
-            }
-            let n = |r: std::ops::Range<usize>| t.get(r).and_then(|s| s.parse::<u32>().ok());
-            match (n(0..4), n(4..6), n(6..8), t.get(8..)) {
-                (Some(y), Some(m), Some(d), Some(rest)) => Some((y, m, d, 4, rest)),
-                _ => None,
-            }
-        }
+        DateStyle::YmdCompact => number(t, 8, 8).map(|(v, _, rest)| (v / 10_000, v / 100 % 100, v % 100, 4, rest)),
         DateStyle::Iso => ymd(t, '-'),
         DateStyle::Ymd(c) => ymd(t, c),
         DateStyle::Dmy(c) => day_month_year(t, c).map(|(d, m, y, yd, r)| (y, m, d, yd, r)),

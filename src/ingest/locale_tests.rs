@@ -90,6 +90,10 @@ fn negatives_in_every_notation() {
     let z = value("-0.00", &p);
     assert!(z.is_zero() && z.is_sign_positive());
     assert_eq!(value("(0,00)", &c).to_string(), "0.00");
+    // Excel's accounting format writes zero as a dash.
+    assert_eq!(amount("-", &p), (Decimal::ZERO, None));
+    assert_eq!(amount(" $ -   ", &p), (Decimal::ZERO, Some("USD".into())));
+    assert_eq!(amount("- €", &c), (Decimal::ZERO, Some("EUR".into())));
 }
 
 #[test]
@@ -207,7 +211,8 @@ fn signs_parentheses_and_emptiness() {
     assert!(err("(5", &p).contains("parentheses"));
     assert!(err("5)", &p).contains("parentheses"));
     assert!(err("((5))", &p).contains("parentheses"));
-    assert!(err("-", &p).contains("no digits"));
+    assert!(err("+", &p).contains("no digits"));
+    assert!(err("(-)", &p).contains("more than one sign"));
     assert!(err("()", &p).contains("no digits"));
     assert!(err(".", &p).contains("no digits"));
     assert!(err("1-2", &p).contains("unexpected '-'"));

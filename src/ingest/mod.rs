@@ -7,7 +7,9 @@
 mod bank_input;
 pub mod book;
 pub mod canonical;
+pub mod locale;
 pub mod source;
+pub mod text;
 
 use crate::bank::{self, BankFormat};
 use crate::error::{ArxError, Issue, Result};
@@ -28,6 +30,8 @@ use std::path::{Path, PathBuf};
 /// A validated ingest request.
 pub struct IngestPlan {
     pub files: Vec<PathBuf>,
+    /// Encoding and delimiter of text files, when given (else detected).
+    pub read: source::ReadOptions,
     pub kind: Option<Kind>,
     pub profile: String,
     pub dry_run: bool,
@@ -124,14 +128,18 @@ fn open_files(plan: &IngestPlan) -> Result<Vec<FileRun>> {
         }
         // A file that can't be opened at all is an I/O error (exit 1); one that opens but has
         // no readable header is bad input (exit 3).
-        let source =
-            match CsvSource::open(path, &display).with_context(|| format!("{display}: cannot read the file"))? {
-                Ok(s) => s,
-                Err(issue) => {
-                    issues.push(issue);
-                    continue;
-                }
-            };
+        let source = match CsvSource::open(path, &display, &plan.read)
+            .with_context(|| format!("{display}: cannot read the file"))?
+        {
+            Ok(s) => s,
+            Err(issue) => {
+                issues.push(issue);
+                continue;
+            }
+        };
+        if let Some(d) = &source.detected {
+            say(plan.quiet, format!("{display}: read with {d}"));
+        }
         let kind = match plan.kind {
             Some(k) => k,
             None => match canonical::detect_kind(&source.header) {
@@ -218,6 +226,7 @@ pub fn read_detached(
 ) -> Result<(Book, Vec<FileAudit>)> {
     let plan = IngestPlan {
         files: files.to_vec(),
+        read: source::ReadOptions::default(),
         kind: None,
         profile: profile.to_string(),
         dry_run: true,
@@ -796,6 +805,7 @@ fn write_rejects(path: &Path, header: &[String], rejects: &[Reject]) -> Result<(
 pub fn admit_generated<R: InBook + Admit>(book: &mut Book, label: &str, records: Vec<R>) -> Result<u64> {
     let plan = IngestPlan {
         files: Vec::new(),
+        read: source::ReadOptions::default(),
         kind: None,
         profile: "generic".into(),
         dry_run: false,

@@ -5,13 +5,24 @@
 //! positions lag on CRLF and skipped blank lines: a row is numbered by the physical line its
 //! first character is on (LF, CRLF and lone CR all end a line), as an editor shows it.
 
+use super::text::{self, TextEncoding};
 use crate::error::Issue;
 use sha2::{Digest, Sha256};
 use std::cell::{Cell, RefCell};
 use std::fs::File;
-use std::io::{self, BufReader, Read};
+use std::io::{self, BufReader, Cursor, Read};
 use std::path::Path;
 use std::rc::Rc;
+
+/// How to read a delimited text file; what isn't given is detected from the bytes.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ReadOptions {
+    pub encoding: Option<TextEncoding>,
+    pub delimiter: Option<u8>,
+}
+
+/// How much of a file is looked at to detect its encoding and delimiter.
+const SNIFF: usize = 64 * 1024;
 
 /// Line numbers of byte offsets, for offsets that only move forward. Keeps just the bytes
 /// between the parse point and what the csv reader has read ahead.
@@ -118,10 +129,17 @@ pub struct CsvSource {
     pub display: String,
     pub size: u64,
     pub header: Vec<String>,
-    reader: csv::Reader<HashingReader<BufReader<File>>>,
+    reader: csv::Reader<HashingReader<Box<dyn Read>>>,
     hasher: Rc<RefCell<Sha256>>,
     lines: Rc<RefCell<LineTracker>>,
     pub bytes_read: Rc<Cell<u64>>,
+    /// The file's SHA-256 when the bytes parsed are not the file's (decoded from another
+    /// encoding, or rows of a workbook or ERP report laid out as CSV).
+    fixed_sha256: Option<String>,
+    /// For rows laid out as CSV: the row in the original file of each line of the CSV (index = line − 1).
+    line_map: Option<Vec<u64>>,
+    /// What was detected, for the caller to say.
+    pub detected: Option<String>,
 }
 
 /// Why reading stopped: the disk (exit 1), or bytes that are not CSV (exit 3).
@@ -139,19 +157,89 @@ pub enum RowRead {
 }
 
 impl CsvSource {
-    pub fn open(path: &Path, display: &str) -> io::Result<Result<CsvSource, Issue>> {
-        let file = File::open(path)?;
+    /// Opens a delimited text file: the encoding (UTF-8 with or without BOM, UTF-16, Windows-1252)
+    /// and the delimiter (`,` `;` tab `|`) are detected unless `options` give them. UTF-8 streams;
+    /// other encodings are decoded in memory (the checksum is still of the file's own bytes).
+    pub fn open(path: &Path, display: &str, options: &ReadOptions) -> io::Result<Result<CsvSource, Issue>> {
+        let mut file = File::open(path)?;
         let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let mut head = Vec::with_capacity(SNIFF);
+        (&mut file).take(SNIFF as u64).read_to_end(&mut head)?;
+        let (encoding, _) = text::detect(&head);
+        let encoding = options.encoding.unwrap_or(encoding);
+        let mut detected = Vec::new();
+        if encoding != TextEncoding::Utf8 {
+            detected.push(format!("encoding {encoding}"));
+            let mut bytes = head;
+            file.read_to_end(&mut bytes)?;
+            let sha: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+            let decoded = match text::decode(&bytes, encoding) {
+                Ok(t) => t.into_owned(),
+                Err(e) => {
+                    let hint = format!("{} (read as {encoding}; force another with --encoding)", e.message);
+                    return Ok(Err(Issue::new(display, Some(e.line), None, hint)));
+                }
+            };
+            let delimiter = options.delimiter.or_else(|| sniffed(&decoded[..decoded.len().min(SNIFF)], &mut detected));
+            let inner: Box<dyn Read> = Box::new(Cursor::new(decoded.into_bytes()));
+            let mut src = Self::from_reader(inner, display, size, delimiter.unwrap_or(b','))?;
+            if let Ok(s) = &mut src {
+                s.fixed_sha256 = Some(sha);
+                s.detected = Some(detected.join(", "));
+            }
+            return Ok(src);
+        }
+        let sample = String::from_utf8_lossy(&head);
+        let delimiter = options.delimiter.or_else(|| sniffed(&sample, &mut detected));
+        let inner: Box<dyn Read> = Box::new(BufReader::with_capacity(1 << 20, Cursor::new(head).chain(file)));
+        let mut src = Self::from_reader(inner, display, size, delimiter.unwrap_or(b','))?;
+        if let (Ok(s), false) = (&mut src, detected.is_empty()) {
+            s.detected = Some(detected.join(", "));
+        }
+        Ok(src)
+    }
+
+    /// Rows that didn't come from a delimited file (a workbook's sheet, an ERP report mapped by a
+    /// profile), laid out as CSV so they go through exactly the same checks. `rows` carry their
+    /// row number in the original file; `sha256` and `size` are the original file's. Line breaks
+    /// inside cells become spaces (canonical values are single-line).
+    pub fn from_rows(
+        display: &str,
+        header: &[String],
+        rows: &[(u64, Vec<String>)],
+        sha256: String,
+        size: u64,
+    ) -> io::Result<Result<CsvSource, Issue>> {
+        let mut w = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
+        let flat = |c: &String| c.replace("\r\n", " ").replace(['\n', '\r'], " ");
+        w.write_record(header.iter().map(flat))?;
+        let mut map = vec![1];
+        for (row, cells) in rows {
+            w.write_record(cells.iter().map(flat))?;
+            map.push(*row);
+        }
+        let bytes = w.into_inner().map_err(|e| io::Error::other(e.to_string()))?;
+        let inner: Box<dyn Read> = Box::new(Cursor::new(bytes));
+        let mut src = Self::from_reader(inner, display, size, b',')?;
+        if let Ok(s) = &mut src {
+            s.fixed_sha256 = Some(sha256);
+            s.line_map = Some(map);
+        }
+        Ok(src)
+    }
+
+    fn from_reader(
+        inner: Box<dyn Read>,
+        display: &str,
+        size: u64,
+        delimiter: u8,
+    ) -> io::Result<Result<CsvSource, Issue>> {
         let hasher = Rc::new(RefCell::new(Sha256::new()));
         let count = Rc::new(Cell::new(0));
         let lines = Rc::new(RefCell::new(LineTracker::new()));
-        let hashing = HashingReader {
-            inner: BufReader::with_capacity(1 << 20, file),
-            hasher: hasher.clone(),
-            count: count.clone(),
-            lines: lines.clone(),
-        };
-        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(hashing);
+        let hashing = HashingReader { inner, hasher: hasher.clone(), count: count.clone(), lines: lines.clone() };
+        let mut reader =
+            csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(hashing);
         let mut first = csv::ByteRecord::new();
         let got = match reader.read_byte_record(&mut first) {
             Ok(got) => got,
@@ -184,7 +272,18 @@ impl CsvSource {
             let text = if i == 0 { text.trim_start_matches('\u{feff}') } else { text };
             header.push(text.trim().to_string());
         }
-        Ok(Ok(CsvSource { display: display.to_string(), size, header, reader, hasher, lines, bytes_read: count }))
+        Ok(Ok(CsvSource {
+            display: display.to_string(),
+            size,
+            header,
+            reader,
+            hasher,
+            lines,
+            bytes_read: count,
+            fixed_sha256: None,
+            line_map: None,
+            detected: None,
+        }))
     }
 
     /// Reads the next record, using `scratch`'s buffers; give the record back with
@@ -202,7 +301,8 @@ impl CsvSource {
                     })
                 }
                 Err(e) => {
-                    let line = e.position().map(|p| self.lines.borrow_mut().line_of_record(p.byte()));
+                    let line =
+                        e.position().map(|p| self.original_line(self.lines.borrow_mut().line_of_record(p.byte())));
                     let issue = Issue::new(&self.display, line, None, format!("cannot read this row as CSV: {e}"));
                     return Err(SourceError::Bad(issue));
                 }
@@ -211,7 +311,7 @@ impl CsvSource {
                 continue;
             }
             let offset = scratch.position().map(|p| p.byte()).unwrap_or(0);
-            let line = self.lines.borrow_mut().line_of_record(offset);
+            let line = self.original_line(self.lines.borrow_mut().line_of_record(offset));
             return Ok(Some(match csv::StringRecord::from_byte_record(std::mem::take(scratch)) {
                 Ok(record) => RowRead::Text { line, record },
                 Err(e) => {
@@ -226,8 +326,23 @@ impl CsvSource {
         }
     }
 
+    fn original_line(&self, line: u64) -> u64 {
+        match &self.line_map {
+            Some(map) => usize::try_from(line)
+                .ok()
+                .and_then(|l| l.checked_sub(1))
+                .and_then(|l| map.get(l))
+                .copied()
+                .unwrap_or(line),
+            None => line,
+        }
+    }
+
     /// Reads whatever is left (so the hash covers the whole file) and returns the SHA-256 in hex.
     pub fn finish(mut self) -> Result<String, Issue> {
+        if let Some(sha) = self.fixed_sha256.take() {
+            return Ok(sha);
+        }
         let mut rest = Vec::new();
         let inner = self.reader.get_mut();
         inner
@@ -240,7 +355,20 @@ impl CsvSource {
 }
 
 fn not_utf8() -> &'static str {
-    "text is not valid UTF-8; re-save the file as UTF-8 (Excel: CSV UTF-8)"
+    "text is not valid UTF-8; re-save the file as UTF-8 (Excel: CSV UTF-8), or name its encoding with --encoding windows-1252"
+}
+
+/// The delimiter of `sample` when it isn't a comma, noted in `detected`.
+fn sniffed(sample: &str, detected: &mut Vec<String>) -> Option<u8> {
+    let d = text::sniff_delimiter(sample)?;
+    if d != b',' {
+        let name = match d {
+            b'\t' => "tab".to_string(),
+            other => format!("'{}'", other as char),
+        };
+        detected.push(format!("delimiter {name}"));
+    }
+    Some(d)
 }
 
 #[cfg(test)]
@@ -251,7 +379,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.csv");
         std::fs::write(&path, text).unwrap();
-        let mut src = CsvSource::open(&path, "t.csv").unwrap().unwrap();
+        let mut src = CsvSource::open(&path, "t.csv", &ReadOptions::default()).unwrap().unwrap();
         let mut scratch = csv::ByteRecord::new();
         let mut out = Vec::new();
         while let Some(row) = src.next_row(&mut scratch).ok().flatten() {

@@ -90,7 +90,8 @@ fn utf16_by_nuls(head: &[u8]) -> Option<TextEncoding> {
             odd += usize::from(*b == 0);
         }
     }
-    let clear = |hit: usize, other: usize| hit * 10 >= pairs * 6 && other * 10 <= hit;
+    // 30%: names in Cyrillic or Greek have no NUL bytes, but the digits, delimiters and dates around them do.
+    let clear = |hit: usize, other: usize| hit * 10 >= pairs * 3 && other * 10 <= hit;
     if clear(odd, even) {
         Some(TextEncoding::Utf16Le)
     } else if clear(even, odd) {
@@ -152,6 +153,15 @@ fn decode_utf8(bytes: &[u8]) -> Result<Cow<'_, str>, DecodeError> {
             let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
             let column = at - line_start + 1;
             let byte = bytes.get(at).copied().unwrap_or_default();
+            if e.error_len().is_none() {
+                return Err(DecodeError {
+                    line,
+                    message: format!(
+                        "the file ends in the middle of a UTF-8 character (byte column {column}): it is truncated; \
+                         export it again"
+                    ),
+                });
+            }
             Err(DecodeError {
                 line,
                 message: format!(

@@ -50,6 +50,10 @@ fn detects_utf16_without_bom_by_nuls() {
     let text = "Customer\tAmount\r\nMüller GmbH\t1.234,56\r\n";
     assert_eq!(detect(&utf16(text, false, false)), (TextEncoding::Utf16Le, 0));
     assert_eq!(detect(&utf16(text, true, false)), (TextEncoding::Utf16Be, 0));
+    // Mostly Cyrillic, but the delimiters, digits and line ends are ASCII.
+    let text = "Петров ООД;1234,56;05.01.2026\r\nИванова ЕООД;7,00;06.01.2026\r\n";
+    assert_eq!(detect(&utf16(text, false, false)), (TextEncoding::Utf16Le, 0));
+    assert_eq!(detect(&utf16(text, true, false)), (TextEncoding::Utf16Be, 0));
     // Too short to tell, or one stray NUL: not UTF-16.
     assert_eq!(detect(b"a\0"), (TextEncoding::Utf8, 0));
     assert_eq!(detect(b"abc,def\0ghi,jkl\n"), (TextEncoding::Utf8, 0));
@@ -93,6 +97,10 @@ fn invalid_utf8_names_line_and_column() {
     assert_eq!(e.line, 1);
     assert!(e.message.contains("byte column 1"));
     assert!(e.to_string().starts_with("line 1: "));
+    // Cut inside a character at the very end: truncated, not Windows-1252.
+    let e = decode("ok\nab€".as_bytes().split_last().unwrap().1, TextEncoding::Utf8).unwrap_err();
+    assert_eq!(e.line, 2);
+    assert!(e.message.contains("truncated") && e.message.contains("byte column 3"), "{}", e.message);
 }
 
 #[test]
@@ -269,6 +277,33 @@ proptest! {
             s.push_str(if r % 2 == 0 { "\r\n" } else { "\n" });
         }
         prop_assert_eq!(sniff_delimiter(&s), Some(delim), "{:?}", s);
+    }
+
+    /// German-style exports: `;` between fields, decimal commas and dot-grouped thousands unquoted in the amounts.
+    #[test]
+    fn semicolon_with_decimal_commas(rows in 1usize..30, cols in 2usize..8,
+                                     cents in proptest::collection::vec(0i64..10_000_000_000, 240)) {
+        let mut s: String = (0..cols).map(|c| format!("Spalte {c}")).collect::<Vec<_>>().join(";");
+        s.push_str("\r\n");
+        for r in 0..rows {
+            let line: Vec<String> = (0..cols)
+                .map(|c| {
+                    let v = cents[(r * cols + c) % cents.len()];
+                    let int = (v / 100).to_string();
+                    let mut grouped = String::new();
+                    for (i, ch) in int.chars().enumerate() {
+                        if i > 0 && (int.len() - i) % 3 == 0 {
+                            grouped.push('.');
+                        }
+                        grouped.push(ch);
+                    }
+                    format!("{grouped},{:02}", v % 100)
+                })
+                .collect();
+            s.push_str(&line.join(";"));
+            s.push_str("\r\n");
+        }
+        prop_assert_eq!(sniff_delimiter(&s), Some(b';'), "{:?}", s);
     }
 
     #[test]

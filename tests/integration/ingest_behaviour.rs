@@ -486,7 +486,17 @@ fn skip_invalid_rejects_a_row_with_shifted_columns() {
          INV-2,C1,2024-01-20,1,234.00,EUR\n\
          INV-3,C1,2024-01-15,50.00,EUR\n",
     );
-    let a = ws.arx(&["ingest", "invoices.csv", "--skip-invalid", "--rejects", "rejects.csv", "--format", "json"]);
+    let a = ws.arx(&[
+        "ingest",
+        "invoices.csv",
+        "--encoding",
+        "utf-8",
+        "--skip-invalid",
+        "--rejects",
+        "rejects.csv",
+        "--format",
+        "json",
+    ]);
     let a = a.success();
     let report: Value = serde_json::from_str(&stdout(&a)).unwrap();
     assert_eq!((report[0]["added"].as_u64(), report[0]["rejected"].as_u64()), (Some(2), Some(1)));
@@ -509,7 +519,17 @@ fn skip_invalid_rejects_a_non_utf8_row_and_keeps_the_rest() {
         b"INV-2,Caf\xe9,2024-01-20,80.00,EUR\nINV-3,C1,2024-01-15,50.00,EUR\nINV-4,C1,2024-01-16,abc,EUR\n",
     );
     ws.write("invoices.csv", bytes);
-    let a = ws.arx(&["ingest", "invoices.csv", "--skip-invalid", "--rejects", "rejects.csv", "--format", "json"]);
+    let a = ws.arx(&[
+        "ingest",
+        "invoices.csv",
+        "--encoding",
+        "utf-8",
+        "--skip-invalid",
+        "--rejects",
+        "rejects.csv",
+        "--format",
+        "json",
+    ]);
     let a = a.success();
     let report: Value = serde_json::from_str(&stdout(&a)).unwrap();
     assert_eq!((report[0]["added"].as_u64(), report[0]["rejected"].as_u64()), (Some(2), Some(2)));

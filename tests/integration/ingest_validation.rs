@@ -281,8 +281,20 @@ fn invalid_utf8_in_a_field() {
     let mut bytes = invoices("INV-1,C1,2024-01-05,100.00,EUR\n").into_bytes();
     bytes.extend_from_slice(b"INV-2,Caf\xe9 Ltd,2024-01-06,50.00,EUR\n");
     ws.write("invoices.csv", bytes);
-    let err = rejected(&ws, &["invoices.csv"]);
-    assert_contains(line(&err, "invoices.csv:3:customer_id: "), &["not valid UTF-8"]);
+    // Declared UTF-8, the byte is an error naming the cell and the way out.
+    let err = rejected(&ws, &["invoices.csv", "--encoding", "utf-8"]);
+    assert_contains(line(&err, "invoices.csv:3:customer_id: "), &["not valid UTF-8", "--encoding windows-1252"]);
+}
+
+#[test]
+fn windows_1252_is_detected_when_the_file_is_not_utf8() {
+    let ws = Ws::new();
+    let mut bytes = b"customer_id,name\nC1,".to_vec();
+    bytes.extend_from_slice(b"Caf\xe9 M\xfcller \x80 Ltd\n");
+    ws.write("customers.csv", bytes);
+    let a = ws.arx(&["ingest", "customers.csv"]).success();
+    assert_contains(&stderr(&a), &["customers.csv: read with encoding windows-1252"]);
+    assert!(ws.export("customers").contains("C1,Café Müller € Ltd"), "{}", ws.export("customers"));
 }
 
 #[test]
@@ -421,7 +433,7 @@ fn every_problem_is_reported_after_a_non_utf8_row() {
     let mut bytes = invoices("INV-1,C1,2024-01-05,100.00,EUR\n").into_bytes();
     bytes.extend_from_slice(b"INV-2,Caf\xe9 Ltd,2024-01-06,50.00,EUR\nINV-3,C1,2024-01-07,abc,EUR\n");
     ws.write("invoices.csv", bytes);
-    let err = rejected(&ws, &["invoices.csv", "--quiet"]);
+    let err = rejected(&ws, &["invoices.csv", "--quiet", "--encoding", "utf-8"]);
     assert_contains(line(&err, "invoices.csv:3:customer_id: "), &["not valid UTF-8"]);
     assert_contains(line(&err, "invoices.csv:4:amount: "), &["'abc' is not an amount"]);
     assert_contains(&err, &["2 problems found"]);
