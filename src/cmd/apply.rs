@@ -57,6 +57,7 @@ pub fn run(g: &Globals, args: ApplyArgs) -> Result<()> {
     let ingest_plan = IngestPlan {
         files: plan.files.clone(),
         read: Default::default(),
+        sheet: None,
         kind: plan.kind,
         profile: plan.profile.clone(),
         dry_run: plan.dry_run,

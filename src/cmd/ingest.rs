@@ -6,12 +6,6 @@ use crate::workspace::Workspace;
 
 pub fn run(g: &Globals, args: IngestArgs) -> Result<()> {
     let format = g.report_format()?;
-    if args.sheet.is_some() {
-        return Err(ArxError::Usage(
-            "--sheet applies to Excel inputs, which this version of arx does not read yet; export the sheet as CSV"
-                .into(),
-        ));
-    }
     if args.rejects.is_some() && !args.skip_invalid {
         return Err(ArxError::Usage("--rejects only applies with --skip-invalid".into()));
     }
@@ -35,6 +29,7 @@ pub fn run(g: &Globals, args: IngestArgs) -> Result<()> {
     let plan = IngestPlan {
         files: args.files,
         read: crate::ingest::source::ReadOptions { encoding, delimiter },
+        sheet: args.sheet,
         kind: args.kind,
         profile: args.profile,
         dry_run: args.dry_run,

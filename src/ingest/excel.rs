@@ -62,7 +62,9 @@ pub fn sniff(path: &Path) -> io::Result<Option<SpreadsheetKind>> {
         return zip_kind(&mut file, &head);
     }
     if head.starts_with(&OLE_MAGIC) {
-        return Ok(Some(SpreadsheetKind::Xls));
+        // A password-protected .xlsx is an OLE2 file too: call it Xlsx, so what the user hears is the password.
+        let encrypted = ole_first_entries(&mut file, &head)?.chunks(128).any(|e| e.starts_with(&encrypted_name()));
+        return Ok(Some(if encrypted { SpreadsheetKind::Xlsx } else { SpreadsheetKind::Xls }));
     }
     Ok(markup::sniff_text(&head))
 }
@@ -328,8 +330,22 @@ fn unreadable(path: &Path, kind: SpreadsheetKind, detail: &str) -> CellIssue {
 }
 
 /// Excel encrypts a password-protected .xlsx into an OLE2 container holding an `EncryptedPackage` stream.
+fn encrypted_name() -> Vec<u8> {
+    "EncryptedPackage".bytes().flat_map(|b| [b, 0]).collect()
+}
+
+/// The first sector of an OLE2 directory (128-byte entries, UTF-16 names first); where the encryption streams
+/// sit in the files Excel and msoffcrypto write. Empty when the header is nonsense.
+fn ole_first_entries(file: &mut File, head: &[u8]) -> io::Result<Vec<u8>> {
+    let (Some(shift), Some(first)) = (le(head, 0x1E, 2), le(head, 0x30, 4)) else { return Ok(Vec::new()) };
+    if !(7..=16).contains(&shift) {
+        return Ok(Vec::new());
+    }
+    read_at(file, (first + 1) << shift, 1 << shift)
+}
+
 fn encrypted_ooxml(path: &Path) -> bool {
-    let name: Vec<u8> = "EncryptedPackage".bytes().flat_map(|b| [b, 0]).collect();
+    let name = encrypted_name();
     match std::fs::read(path) {
         Ok(bytes) => bytes.starts_with(&OLE_MAGIC) && bytes.windows(name.len()).any(|w| w == name.as_slice()),
         Err(_) => false,
@@ -453,12 +469,12 @@ pub fn serial_date_text(serial: f64, is_1904: bool) -> Option<String> {
     // Whole seconds: Excel shows no fractions, and rounding here keeps 23:59:59.9996 from showing as 23:59:59.
     let secs = (serial * 86_400.0).round() as i64;
     let (days, time) = (secs / 86_400, secs % 86_400);
-    let clock = format!("{:02}:{:02}:{:02}", time / 3600, time / 60 % 60, time % 60);
+    let clock = || format!("{:02}:{:02}:{:02}", time / 3600, time / 60 % 60, time % 60);
     if days == 0 {
-        return Some(clock);
+        return Some(clock());
     }
     let (y, m, d, ..) = ExcelDateTime::new(days as f64, ExcelDateTimeType::DateTime, is_1904).to_ymd_hms_milli();
-    Some(if time == 0 { format!("{y:04}-{m:02}-{d:02}") } else { format!("{y:04}-{m:02}-{d:02}T{clock}") })
+    Some(if time == 0 { format!("{y:04}-{m:02}-{d:02}") } else { format!("{y:04}-{m:02}-{d:02}T{}", clock()) })
 }
 
 /// A duration in days (Excel's `[h]:mm:ss` cells) as "h:mm:ss" with unbounded hours.

@@ -278,6 +278,7 @@ fn bad_files_say_what_is_wrong() {
     assert_eq!(sniff(&fixture("bad/truncated.xlsx")).unwrap(), Some(SpreadsheetKind::Xlsx));
     assert_eq!(sniff(&fixture("bad/truncated.ods")).unwrap(), Some(SpreadsheetKind::Ods));
     assert_eq!(sniff(&fixture("bad/truncated.xls")).unwrap(), Some(SpreadsheetKind::Xls));
+    assert_eq!(sniff(&fixture("bad/encrypted.xlsx")).unwrap(), Some(SpreadsheetKind::Xlsx));
     for (name, why) in [
         ("bad/not_a_workbook.xlsx", "zip archive but not a workbook"),
         ("bad/empty.xlsx", "empty (0 bytes)"),

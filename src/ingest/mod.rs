@@ -7,8 +7,10 @@
 mod bank_input;
 pub mod book;
 pub mod canonical;
+pub mod excel;
 pub mod locale;
 pub mod source;
+pub mod table;
 pub mod text;
 
 use crate::bank::{self, BankFormat};
@@ -32,6 +34,8 @@ pub struct IngestPlan {
     pub files: Vec<PathBuf>,
     /// Encoding and delimiter of text files, when given (else detected).
     pub read: source::ReadOptions,
+    /// The sheet of workbook inputs (default: the first visible one).
+    pub sheet: Option<String>,
     pub kind: Option<Kind>,
     pub profile: String,
     pub dry_run: bool,
@@ -91,6 +95,26 @@ fn check_profile(profile: &str) -> Result<()> {
     Ok(())
 }
 
+/// Says what was detected about a file and decides its kind (given, or from its columns).
+fn recognise(plan: &IngestPlan, display: &str, source: &CsvSource, issues: &mut Vec<Issue>) -> Option<Kind> {
+    if let Some(d) = &source.detected {
+        say(plan.quiet, format!("{display}: read with {d}"));
+    }
+    match plan.kind {
+        Some(k) => Some(k),
+        None => match canonical::detect_kind(&source.header) {
+            Ok(k) => {
+                say(plan.quiet, format!("{display}: recognised as {k} (from its columns)"));
+                Some(k)
+            }
+            Err(msg) => {
+                issues.push(Issue::new(display, Some(1), None, msg));
+                None
+            }
+        },
+    }
+}
+
 /// Opens every file and decides its kind, in dependency order. A file that can't be read or
 /// recognised fails the whole call before anything is parsed.
 fn open_files(plan: &IngestPlan) -> Result<Vec<FileRun>> {
@@ -126,6 +150,25 @@ fn open_files(plan: &IngestPlan) -> Result<Vec<FileRun>> {
             issues.push(Issue::new(&display, Some(1), None, message));
             continue;
         }
+        let cannot = |e: std::io::Error| anyhow::anyhow!("{display}: cannot read the file: {e}");
+        if let Some(kind) = excel::sniff(path).map_err(cannot)? {
+            let source = match table::read_sheet(path, &display, kind, plan.sheet.as_deref())
+                .and_then(|rows| table::canonical_source(&display, rows).map_err(|i| vec![i]))
+            {
+                Ok(s) => s,
+                Err(found) => {
+                    issues.extend(found);
+                    continue;
+                }
+            };
+            let Some(kind) = recognise(plan, &display, &source, &mut issues) else { continue };
+            runs.push(FileRun { input: Input::Csv(Box::new(source)), kind, path: path.clone() });
+            continue;
+        }
+        if let Some(why) = excel::not_a_workbook(path).map_err(cannot)? {
+            issues.push(Issue::new(&display, None, None, why));
+            continue;
+        }
         // A file that can't be opened at all is an I/O error (exit 1); one that opens but has
         // no readable header is bad input (exit 3).
         let source = match CsvSource::open(path, &display, &plan.read)
@@ -137,22 +180,7 @@ fn open_files(plan: &IngestPlan) -> Result<Vec<FileRun>> {
                 continue;
             }
         };
-        if let Some(d) = &source.detected {
-            say(plan.quiet, format!("{display}: read with {d}"));
-        }
-        let kind = match plan.kind {
-            Some(k) => k,
-            None => match canonical::detect_kind(&source.header) {
-                Ok(k) => {
-                    say(plan.quiet, format!("{display}: recognised as {k} (from its columns)"));
-                    k
-                }
-                Err(msg) => {
-                    issues.push(Issue::new(&display, Some(1), None, msg));
-                    continue;
-                }
-            },
-        };
+        let Some(kind) = recognise(plan, &display, &source, &mut issues) else { continue };
         runs.push(FileRun { input: Input::Csv(Box::new(source)), kind, path: path.clone() });
     }
     if !issues.is_empty() {
@@ -227,6 +255,7 @@ pub fn read_detached(
     let plan = IngestPlan {
         files: files.to_vec(),
         read: source::ReadOptions::default(),
+        sheet: None,
         kind: None,
         profile: profile.to_string(),
         dry_run: true,
@@ -448,6 +477,13 @@ fn process<R: InBook + Admit>(
         scratch = rec.into_byte_record();
     }
     let mut out = admission.out;
+    if let Some(name) = source.cell_names.take() {
+        for issue in out.rejects.iter_mut().flat_map(|r| r.issues.iter_mut()) {
+            if let Some(cell) = issue.row.zip(issue.column.as_deref()).and_then(|(row, col)| name(row, col)) {
+                issue.column = Some(cell);
+            }
+        }
+    }
     out.sha256 = source.finish().map_err(|i| ArxError::Runtime(anyhow::anyhow!("{i}")))?;
     Ok(out)
 }
@@ -806,6 +842,7 @@ pub fn admit_generated<R: InBook + Admit>(book: &mut Book, label: &str, records:
     let plan = IngestPlan {
         files: Vec::new(),
         read: source::ReadOptions::default(),
+        sheet: None,
         kind: None,
         profile: "generic".into(),
         dry_run: false,

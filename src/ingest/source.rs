@@ -140,7 +140,13 @@ pub struct CsvSource {
     line_map: Option<Vec<u64>>,
     /// What was detected, for the caller to say.
     pub detected: Option<String>,
+    /// Names a cell for messages (`Sheet!C12 (amount)`) from its row and column heading, for rows
+    /// that came from a workbook or through a profile.
+    pub cell_names: Option<CellNamer>,
 }
+
+/// See [`CsvSource::cell_names`].
+pub type CellNamer = Box<dyn Fn(u64, &str) -> Option<String>>;
 
 /// Why reading stopped: the disk (exit 1), or bytes that are not CSV (exit 3).
 pub enum SourceError {
@@ -205,6 +211,7 @@ impl CsvSource {
     /// inside cells become spaces (canonical values are single-line).
     pub fn from_rows(
         display: &str,
+        header_row: u64,
         header: &[String],
         rows: &[(u64, Vec<String>)],
         sha256: String,
@@ -213,7 +220,7 @@ impl CsvSource {
         let mut w = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
         let flat = |c: &String| c.replace("\r\n", " ").replace(['\n', '\r'], " ");
         w.write_record(header.iter().map(flat))?;
-        let mut map = vec![1];
+        let mut map = vec![header_row];
         for (row, cells) in rows {
             w.write_record(cells.iter().map(flat))?;
             map.push(*row);
@@ -283,6 +290,7 @@ impl CsvSource {
             fixed_sha256: None,
             line_map: None,
             detected: None,
+            cell_names: None,
         }))
     }
 

@@ -1,0 +1,126 @@
+//! Inputs as rows of cell text, whatever the file: a workbook's sheet (xlsx, xls, xlsb, ods, and
+//! the HTML / SpreadsheetML files ERPs name .xls) or a delimited text in any encoding. Profiles map
+//! these rows; a canonical workbook goes straight to the canonical checks.
+
+use super::excel::{self, SpreadsheetKind};
+use super::source::{CsvSource, ReadOptions, RowRead, SourceError};
+use crate::error::Issue;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// One row of an input: its row number in the file (physical line, or the sheet's row) and cells.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawRow {
+    pub row: u64,
+    pub cells: Vec<String>,
+}
+
+/// A whole input read to rows.
+pub struct Rows {
+    pub rows: Vec<RawRow>,
+    /// The sheet read, when the input is a workbook (cells are then named `Sheet!C12`).
+    pub sheet: Option<String>,
+    pub sha256: String,
+    pub size: u64,
+    /// What was detected (encoding, delimiter, what kind of workbook), to tell the user.
+    pub detected: Option<String>,
+}
+
+fn file_sha(path: &Path) -> std::io::Result<(String, u64)> {
+    let bytes = std::fs::read(path)?;
+    Ok((Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect(), bytes.len() as u64))
+}
+
+/// Reads a workbook's sheet (`sheet`, else the first visible one). Every error cell is reported.
+pub fn read_sheet(path: &Path, display: &str, kind: SpreadsheetKind, sheet: Option<&str>) -> Result<Rows, Vec<Issue>> {
+    let (sha256, size) =
+        file_sha(path).map_err(|e| vec![Issue::new(display, None, None, format!("cannot read: {e}"))])?;
+    let s =
+        excel::open(path, kind, sheet).map_err(|e| vec![Issue::new(display, None, e.cell.as_deref(), e.message)])?;
+    let mut rows = Vec::new();
+    let mut issues = Vec::new();
+    for (row, cells) in s.rows() {
+        match cells {
+            Ok(cells) if cells.iter().all(|c| c.trim().is_empty()) => {}
+            Ok(cells) => rows.push(RawRow { row: u64::from(row), cells }),
+            Err(e) => issues.push(Issue::new(display, Some(u64::from(row)), e.cell.as_deref(), e.message)),
+        }
+    }
+    if !issues.is_empty() {
+        return Err(issues);
+    }
+    let detected = match kind {
+        SpreadsheetKind::Html | SpreadsheetKind::SpreadsheetMl2003 => {
+            Some(format!("{}, sheet '{}'", kind.label(), s.name()))
+        }
+        _ => Some(format!("sheet '{}'", s.name())),
+    };
+    Ok(Rows { rows, sheet: Some(s.name().to_string()), sha256, size, detected })
+}
+
+/// Reads a delimited text file to rows (title lines and all), with its encoding and delimiter
+/// detected unless `options` give them.
+pub fn read_text(path: &Path, display: &str, options: &ReadOptions) -> Result<Rows, Vec<Issue>> {
+    let io = |e: std::io::Error| vec![Issue::new(display, None, None, format!("cannot read: {e}"))];
+    let mut src = CsvSource::open(path, display, options).map_err(io)?.map_err(|i| vec![i])?;
+    let detected = src.detected.clone();
+    let size = src.size;
+    let mut rows = vec![RawRow { row: 1, cells: src.header.clone() }];
+    let mut scratch = csv::ByteRecord::new();
+    loop {
+        match src.next_row(&mut scratch) {
+            Ok(Some(RowRead::Text { line, record })) => {
+                rows.push(RawRow { row: line, cells: record.iter().map(str::to_string).collect() });
+                scratch = record.into_byte_record();
+            }
+            Ok(Some(RowRead::BadText { issue, .. })) => return Err(vec![issue]),
+            Ok(None) => break,
+            Err(SourceError::Io(e)) => return Err(io(e)),
+            Err(SourceError::Bad(issue)) => return Err(vec![issue]),
+        }
+    }
+    let sha256 = src.finish().map_err(|i| vec![i])?;
+    Ok(Rows { rows, sheet: None, sha256, size, detected })
+}
+
+/// Names a cell in messages: `Sheet!C12 (heading)` for workbooks.
+pub fn cell_namer(sheet: &str, header: &[String]) -> impl Fn(u64, &str) -> Option<String> {
+    let cols: HashMap<String, usize> = header.iter().enumerate().map(|(i, h)| (h.trim().to_string(), i)).collect();
+    let prefix = if sheet.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        format!("{sheet}!")
+    } else {
+        format!("'{}'!", sheet.replace('\'', "''"))
+    };
+    move |row, heading| cols.get(heading).map(|c| format!("{prefix}{}{row} ({heading})", excel::column_letters(*c)))
+}
+
+/// A canonical table in a workbook: the first row is the header, the rest records (padded to
+/// the header's width: HTML rows stop at their last filled cell).
+pub fn canonical_source(display: &str, rows: Rows) -> Result<CsvSource, Issue> {
+    let mut it = rows.rows.into_iter();
+    let Some(header) = it.next() else {
+        return Err(Issue::new(display, None, None, "the sheet is empty; expected a header row naming the columns"));
+    };
+    let header_row = header.row;
+    let header: Vec<String> = header.cells.iter().map(|c| c.trim().to_string()).collect();
+    let width = header.iter().rposition(|h| !h.is_empty()).map_or(0, |i| i + 1);
+    let header: Vec<String> = header.into_iter().take(width).collect();
+    let records: Vec<(u64, Vec<String>)> = it
+        .map(|r| {
+            let mut cells = r.cells;
+            if cells.len() < width {
+                cells.resize(width, String::new());
+            }
+            (r.row, cells)
+        })
+        .collect();
+    let io = |e: std::io::Error| Issue::new(display, None, None, format!("cannot lay the sheet out: {e}"));
+    let mut src =
+        CsvSource::from_rows(display, header_row, &header, &records, rows.sha256, rows.size).map_err(io)??;
+    if let Some(sheet) = rows.sheet {
+        src.cell_names = Some(Box::new(cell_namer(&sheet, &header)));
+    }
+    src.detected = rows.detected;
+    Ok(src)
+}
