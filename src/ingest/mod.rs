@@ -418,8 +418,10 @@ fn process<R: InBook + Admit>(
     let header = match Header::map(R::KIND, &header_names, &display) {
         Ok(h) => h,
         Err(issues) => {
+            let line = source.header_row;
             out.sha256 = source.finish().map_err(|i| ArxError::Runtime(anyhow::anyhow!("{i}")))?;
-            out.rejects.push(Reject { line: 1, fields: header_names, issues });
+            let issues = issues.into_iter().map(|i| Issue { row: i.row.map(|_| line), ..i }).collect();
+            out.rejects.push(Reject { line, fields: header_names, issues });
             return Ok(out);
         }
     };

@@ -136,14 +136,19 @@ pub struct CsvSource {
     /// The file's SHA-256 when the bytes parsed are not the file's (decoded from another
     /// encoding, or rows of a workbook or ERP report laid out as CSV).
     fixed_sha256: Option<String>,
-    /// For rows laid out as CSV: the row in the original file of each line of the CSV (index = line − 1).
-    line_map: Option<Vec<u64>>,
+    /// Rows given by the caller (from a workbook or a profile) instead of the reader's.
+    rows: Option<GivenRows>,
+    /// The row of the header in the original file.
+    pub header_row: u64,
     /// What was detected, for the caller to say.
     pub detected: Option<String>,
     /// Names a cell for messages (`Sheet!C12 (amount)`) from its row and column heading, for rows
     /// that came from a workbook or through a profile.
     pub cell_names: Option<CellNamer>,
 }
+
+/// Rows from elsewhere: each its row in the original file and cells, or a problem with it.
+pub type GivenRows = Box<dyn Iterator<Item = Result<(u64, Vec<String>), Issue>>>;
 
 /// See [`CsvSource::cell_names`].
 pub type CellNamer = Box<dyn Fn(u64, &str) -> Option<String>>;
@@ -188,7 +193,7 @@ impl CsvSource {
             };
             let delimiter = options.delimiter.or_else(|| sniffed(&decoded[..decoded.len().min(SNIFF)], &mut detected));
             let inner: Box<dyn Read> = Box::new(Cursor::new(decoded.into_bytes()));
-            let mut src = Self::from_reader(inner, display, size, delimiter.unwrap_or(b','))?;
+            let mut src = Self::from_reader(inner, display, size, delimiter.unwrap_or(b','), None)?;
             if let Ok(s) = &mut src {
                 s.fixed_sha256 = Some(sha);
                 s.detected = Some(detected.join(", "));
@@ -198,7 +203,7 @@ impl CsvSource {
         let sample = String::from_utf8_lossy(&head);
         let delimiter = options.delimiter.or_else(|| sniffed(&sample, &mut detected));
         let inner: Box<dyn Read> = Box::new(BufReader::with_capacity(1 << 20, Cursor::new(head).chain(file)));
-        let mut src = Self::from_reader(inner, display, size, delimiter.unwrap_or(b','))?;
+        let mut src = Self::from_reader(inner, display, size, delimiter.unwrap_or(b','), None)?;
         if let (Ok(s), false) = (&mut src, detected.is_empty()) {
             s.detected = Some(detected.join(", "));
         }
@@ -206,31 +211,34 @@ impl CsvSource {
     }
 
     /// Rows that didn't come from a delimited file (a workbook's sheet, an ERP report mapped by a
-    /// profile), laid out as CSV so they go through exactly the same checks. `rows` carry their
-    /// row number in the original file; `sha256` and `size` are the original file's. Line breaks
-    /// inside cells become spaces (canonical values are single-line).
+    /// profile), given to the same checks as CSV records. `rows` carry their row number in the
+    /// original file; `sha256` and `size` are the original file's.
     pub fn from_rows(
         display: &str,
         header_row: u64,
-        header: &[String],
-        rows: &[(u64, Vec<String>)],
+        header: Vec<String>,
+        rows: Vec<(u64, Vec<String>)>,
         sha256: String,
         size: u64,
     ) -> io::Result<Result<CsvSource, Issue>> {
-        let mut w = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
-        let flat = |c: &String| c.replace("\r\n", " ").replace(['\n', '\r'], " ");
-        w.write_record(header.iter().map(flat))?;
-        let mut map = vec![header_row];
-        for (row, cells) in rows {
-            w.write_record(cells.iter().map(flat))?;
-            map.push(*row);
-        }
-        let bytes = w.into_inner().map_err(|e| io::Error::other(e.to_string()))?;
-        let inner: Box<dyn Read> = Box::new(Cursor::new(bytes));
-        let mut src = Self::from_reader(inner, display, size, b',')?;
+        Self::from_given(display, header_row, header, Box::new(rows.into_iter().map(Ok)), sha256, size)
+    }
+
+    /// Like [`CsvSource::from_rows`], with rows produced as they are read (a streamed workbook).
+    pub fn from_given(
+        display: &str,
+        header_row: u64,
+        header: Vec<String>,
+        rows: GivenRows,
+        sha256: String,
+        size: u64,
+    ) -> io::Result<Result<CsvSource, Issue>> {
+        let inner: Box<dyn Read> = Box::new(io::empty());
+        let mut src = Self::from_reader(inner, display, size, b',', Some(header))?;
         if let Ok(s) = &mut src {
             s.fixed_sha256 = Some(sha256);
-            s.line_map = Some(map);
+            s.rows = Some(rows);
+            s.header_row = header_row;
         }
         Ok(src)
     }
@@ -240,6 +248,7 @@ impl CsvSource {
         display: &str,
         size: u64,
         delimiter: u8,
+        given_header: Option<Vec<String>>,
     ) -> io::Result<Result<CsvSource, Issue>> {
         let hasher = Rc::new(RefCell::new(Sha256::new()));
         let count = Rc::new(Cell::new(0));
@@ -247,6 +256,9 @@ impl CsvSource {
         let hashing = HashingReader { inner, hasher: hasher.clone(), count: count.clone(), lines: lines.clone() };
         let mut reader =
             csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(hashing);
+        if let Some(header) = given_header {
+            return Ok(Ok(CsvSource::new(display, size, header, reader, hasher, lines, count)));
+        }
         let mut first = csv::ByteRecord::new();
         let got = match reader.read_byte_record(&mut first) {
             Ok(got) => got,
@@ -279,25 +291,51 @@ impl CsvSource {
             let text = if i == 0 { text.trim_start_matches('\u{feff}') } else { text };
             header.push(text.trim().to_string());
         }
-        Ok(Ok(CsvSource {
+        Ok(Ok(CsvSource::new(display, size, header, reader, hasher, lines, count)))
+    }
+
+    fn new(
+        display: &str,
+        size: u64,
+        header: Vec<String>,
+        reader: csv::Reader<HashingReader<Box<dyn Read>>>,
+        hasher: Rc<RefCell<Sha256>>,
+        lines: Rc<RefCell<LineTracker>>,
+        bytes_read: Rc<Cell<u64>>,
+    ) -> CsvSource {
+        CsvSource {
             display: display.to_string(),
             size,
             header,
             reader,
             hasher,
             lines,
-            bytes_read: count,
+            bytes_read,
             fixed_sha256: None,
-            line_map: None,
+            rows: None,
+            header_row: 1,
             detected: None,
             cell_names: None,
-        }))
+        }
     }
 
     /// Reads the next record, using `scratch`'s buffers; give the record back with
     /// `scratch = record.into_byte_record()` to reuse them. Blank lines and rows of only empty
     /// fields are skipped. An error that leaves the rest of the file unreadable is `Err`.
     pub fn next_row(&mut self, scratch: &mut csv::ByteRecord) -> Result<Option<RowRead>, SourceError> {
+        if let Some(rows) = &mut self.rows {
+            for row in rows.by_ref() {
+                let (line, cells) = match row {
+                    Ok(r) => r,
+                    Err(issue) => return Ok(Some(RowRead::BadText { issue, fields: Vec::new() })),
+                };
+                if cells.iter().all(|c| c.trim().is_empty()) {
+                    continue;
+                }
+                return Ok(Some(RowRead::Text { line, record: csv::StringRecord::from(cells) }));
+            }
+            return Ok(None);
+        }
         loop {
             match self.reader.read_byte_record(scratch) {
                 Ok(false) => return Ok(None),
@@ -309,8 +347,7 @@ impl CsvSource {
                     })
                 }
                 Err(e) => {
-                    let line =
-                        e.position().map(|p| self.original_line(self.lines.borrow_mut().line_of_record(p.byte())));
+                    let line = e.position().map(|p| self.lines.borrow_mut().line_of_record(p.byte()));
                     let issue = Issue::new(&self.display, line, None, format!("cannot read this row as CSV: {e}"));
                     return Err(SourceError::Bad(issue));
                 }
@@ -319,7 +356,7 @@ impl CsvSource {
                 continue;
             }
             let offset = scratch.position().map(|p| p.byte()).unwrap_or(0);
-            let line = self.original_line(self.lines.borrow_mut().line_of_record(offset));
+            let line = self.lines.borrow_mut().line_of_record(offset);
             return Ok(Some(match csv::StringRecord::from_byte_record(std::mem::take(scratch)) {
                 Ok(record) => RowRead::Text { line, record },
                 Err(e) => {
@@ -331,18 +368,6 @@ impl CsvSource {
                     RowRead::BadText { issue: Issue::new(&self.display, Some(line), Some(&col), not_utf8()), fields }
                 }
             }));
-        }
-    }
-
-    fn original_line(&self, line: u64) -> u64 {
-        match &self.line_map {
-            Some(map) => usize::try_from(line)
-                .ok()
-                .and_then(|l| l.checked_sub(1))
-                .and_then(|l| map.get(l))
-                .copied()
-                .unwrap_or(line),
-            None => line,
         }
     }
 

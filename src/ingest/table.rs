@@ -117,7 +117,7 @@ pub fn canonical_source(display: &str, rows: Rows) -> Result<CsvSource, Issue> {
         .collect();
     let io = |e: std::io::Error| Issue::new(display, None, None, format!("cannot lay the sheet out: {e}"));
     let mut src =
-        CsvSource::from_rows(display, header_row, &header, &records, rows.sha256, rows.size).map_err(io)??;
+        CsvSource::from_rows(display, header_row, header.clone(), records, rows.sha256, rows.size).map_err(io)??;
     if let Some(sheet) = rows.sheet {
         src.cell_names = Some(Box::new(cell_namer(&sheet, &header)));
     }
