@@ -165,7 +165,8 @@ fn open_files(plan: &IngestPlan) -> Result<Vec<FileRun>> {
             runs.push(FileRun { input: Input::Csv(Box::new(source)), kind, path: path.clone() });
             continue;
         }
-        if let Some(why) = excel::not_a_workbook(path).map_err(cannot)? {
+        let empty = std::fs::metadata(path).map(|m| m.len() == 0).unwrap_or(false);
+        if let Some(why) = if empty { None } else { excel::not_a_workbook(path).map_err(cannot)? } {
             issues.push(Issue::new(&display, None, None, why));
             continue;
         }
