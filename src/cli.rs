@@ -60,6 +60,11 @@ pub enum Command {
     /// Cash application: match unapplied payments to open invoices, commit the applications as one batch
     #[command(after_help = APPLY_EXAMPLES)]
     Apply(ApplyArgs),
+    /// The input profiles: canonical CSV, bank formats, the built-in ERP profiles and arx.toml's own
+    #[command(
+        after_help = "Examples:\n  arx profiles\n  arx profiles show sap-fbl5n > my-sap.toml      a starting point for [profiles.my-sap]"
+    )]
+    Profiles(ProfilesArgs),
     /// Write the ledger's current records of one kind (canonical columns) to stdout or a file
     #[command(
         after_help = "Examples:\n  arx export invoices > invoices.csv\n  arx export payments --format json\n  arx export applications --format parquet -o applications.parquet\n  arx export invoices --all-versions       every stored version, with _seq and _void"
@@ -86,6 +91,14 @@ Examples:
   arx ingest payments.csv --dry-run            validate only; nothing is written
   arx ingest invoices.csv --skip-invalid       commit the good rows, bad ones to a rejects CSV
   arx ingest invoices_corrected.csv --replace  supersede changed records (history is kept)
+
+ERP exports (SAP FBL5N, NetSuite, QuickBooks, Xero, or arx.toml's own profiles):
+  arx ingest FBL5N.txt --profile sap-fbl5n
+  arx ingest aging.xls --profile netsuite --as-of 2026-12-31 --currency USD
+  arx ingest export.xlsx --profile quickbooks --sheet \"A/R Aging Detail\" --as-of 2026-12-31
+  arx ingest statement.xml                     bank files: camt.053/054, BAI2, MT940 (detected)
+Encodings (UTF-8, UTF-16, Windows-1252), delimiters and workbooks (xlsx, xls, xlsb, ods, HTML
+and SpreadsheetML named .xls) are detected from the content; --encoding/--delimiter/--sheet force.
 
 Files are taken in dependency order (customers, invoices, payments, applications,
 remittances, disputes, gl) and committed together. Problems are reported as
@@ -343,6 +356,37 @@ pub struct IngestArgs {
     /// Delimiter of text files (default: detected among , ; tab |)
     #[arg(long, value_name = "CHAR")]
     pub delimiter: Option<String>,
+    /// ERP profiles: the export's key date (open-item exports record what was settled before it)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<String>,
+    /// ERP profiles: the currency of files without a currency column
+    #[arg(long, value_name = "CUR")]
+    pub currency: Option<String>,
+    /// ERP profiles: the decimal mark of amounts, overriding the profile's (. or ,)
+    #[arg(long, value_name = "CHAR")]
+    pub decimal: Option<String>,
+    /// ERP profiles: the thousands separators of amounts, overriding the profile's (e.g. "." or "," or "' " for several)
+    #[arg(long, value_name = "CHARS")]
+    pub thousands: Option<String>,
+    /// ERP profiles: the date format, overriding the profile's (DD.MM.YYYY, MM/DD/YYYY, M/D/YYYY, YYYYMMDD,
+    /// DD-MMM-YYYY, YYYY-MM-DD, excel)
+    #[arg(long, value_name = "FORMAT")]
+    pub date_format: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ProfilesArgs {
+    #[command(subcommand)]
+    pub action: Option<ProfilesAction>,
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum ProfilesAction {
+    /// Print one profile in full, as TOML (a custom profile can start from it)
+    Show {
+        /// The profile's name
+        name: String,
+    },
 }
 
 #[derive(Args, Debug)]

@@ -32,6 +32,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Aging(a) => cmd::aging::run(&g, a),
         Command::Dso(a) => cmd::dso::run(&g, a),
         Command::Apply(a) => cmd::apply::run(&g, a),
+        Command::Profiles(a) => cmd::profiles::run(&g, a),
         Command::Disputes(a) => cmd::disputes::run(&g, a),
     }
 }

@@ -19,6 +19,9 @@ pub struct Config {
     pub aging: AgingDefaults,
     #[serde(default)]
     pub apply: ApplySettings,
+    /// Custom ERP profiles, `[profiles.NAME]`, same shape as the built-ins (docs/profiles.md).
+    #[serde(default)]
+    pub profiles: std::collections::BTreeMap<String, toml::Table>,
 }
 
 /// `[apply]`: cash-application tolerances and policies. Amounts are decimal strings in the

@@ -58,6 +58,8 @@ pub fn run(g: &Globals, args: ApplyArgs) -> Result<()> {
         files: plan.files.clone(),
         read: Default::default(),
         sheet: None,
+        erp: None,
+        overrides: Default::default(),
         kind: plan.kind,
         profile: plan.profile.clone(),
         dry_run: plan.dry_run,

@@ -10,6 +10,11 @@ pub fn run(g: &Globals, args: IngestArgs) -> Result<()> {
         return Err(ArxError::Usage("--rejects only applies with --skip-invalid".into()));
     }
     let ws = Workspace::discover(g.workspace.as_deref())?;
+    if args.profile == "generic" && (args.currency.is_some() || args.decimal.is_some() || args.date_format.is_some()) {
+        return Err(ArxError::Usage(
+            "--currency, --decimal and --date-format apply to ERP profiles; canonical files carry them in their columns".into(),
+        ));
+    }
     let encoding = match args.encoding.as_deref() {
         None => None,
         Some(name) => Some(crate::ingest::text::TextEncoding::from_name(name).ok_or_else(|| {
@@ -26,10 +31,14 @@ pub fn run(g: &Globals, args: IngestArgs) -> Result<()> {
             return Err(ArxError::Usage(format!("--delimiter '{d}': use one of , ; | tab")));
         }
     };
+    let erp = crate::ingest::erp::resolve(&args.profile, &ws.config)?;
+    let overrides = overrides(&args)?;
     let plan = IngestPlan {
         files: args.files,
         read: crate::ingest::source::ReadOptions { encoding, delimiter },
         sheet: args.sheet,
+        erp,
+        overrides,
         kind: args.kind,
         profile: args.profile,
         dry_run: args.dry_run,
@@ -69,4 +78,38 @@ pub fn run(g: &Globals, args: IngestArgs) -> Result<()> {
         eprintln!("{msg}");
     }
     Ok(())
+}
+
+/// Command-line values that win over the ERP profile's.
+fn overrides(args: &IngestArgs) -> Result<crate::ingest::profile::Overrides> {
+    use crate::ingest::locale::DateStyle;
+    let one_char = |flag: &str, v: &str| -> Result<char> {
+        let mut chars = v.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) => Ok(c),
+            _ => Err(ArxError::Usage(format!("{flag} '{v}' must be one character"))),
+        }
+    };
+    let decimal = args.decimal.as_deref().map(|d| one_char("--decimal", d)).transpose()?;
+    if let Some(d) = decimal.filter(|d| !matches!(d, '.' | ',')) {
+        return Err(ArxError::Usage(format!("--decimal '{d}': use . or ,")));
+    }
+    let thousands = args.thousands.as_deref().map(|t| t.chars().collect::<Vec<char>>());
+    let date_format = match args.date_format.as_deref() {
+        None => None,
+        Some(f) => Some(DateStyle::from_spec(f).ok_or_else(|| {
+            ArxError::Usage(format!(
+                "--date-format '{f}' is not one arx reads: DD.MM.YYYY, DD/MM/YYYY, MM/DD/YYYY, M/D/YYYY, YYYYMMDD, DD-MMM-YYYY, YYYY-MM-DD, YYYY/MM/DD, excel"
+            ))
+        })?),
+    };
+    let currency = match args.currency.as_deref() {
+        None => None,
+        Some(c) => Some(crate::money::Currency::parse(c).map_err(|e| ArxError::Usage(format!("--currency: {e}")))?),
+    };
+    let as_of = match args.as_of.as_deref() {
+        None => None,
+        Some(d) => Some(super::aging::parse_as_of(Some(d))?),
+    };
+    Ok(crate::ingest::profile::Overrides { decimal, thousands, date_format, currency, as_of })
 }

@@ -8,4 +8,5 @@ pub mod export;
 pub mod ingest;
 pub mod init;
 pub mod log;
+pub mod profiles;
 pub mod source;

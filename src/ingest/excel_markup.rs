@@ -36,6 +36,8 @@ pub(super) fn utf16_text(head: &[u8]) -> bool {
 
 fn utf16_order(head: &[u8]) -> Option<&'static Encoding> {
     match head {
+        [0xFF, 0xFE, ..] => Some(UTF_16LE),
+        [0xFE, 0xFF, ..] => Some(UTF_16BE),
         [a, 0, b, 0, ..] if *a != 0 && *b != 0 => Some(UTF_16LE),
         [0, a, 0, b, ..] if *a != 0 && *b != 0 => Some(UTF_16BE),
         _ => None,

@@ -7,8 +7,10 @@
 mod bank_input;
 pub mod book;
 pub mod canonical;
+pub mod erp;
 pub mod excel;
 pub mod locale;
+pub mod profile;
 pub mod source;
 pub mod table;
 pub mod text;
@@ -36,6 +38,10 @@ pub struct IngestPlan {
     pub read: source::ReadOptions,
     /// The sheet of workbook inputs (default: the first visible one).
     pub sheet: Option<String>,
+    /// The ERP profile named by `profile`, when it is one (not generic, not a bank format).
+    pub erp: Option<profile::Profile>,
+    /// Command-line values that win over the ERP profile's (number and date format, currency, key date).
+    pub overrides: profile::Overrides,
     pub kind: Option<Kind>,
     pub profile: String,
     pub dry_run: bool,
@@ -86,8 +92,9 @@ fn say(quiet: bool, msg: impl AsRef<str>) {
     }
 }
 
-fn check_profile(profile: &str) -> Result<()> {
-    if profile != "generic" && BankFormat::from_profile(profile).is_none() {
+fn check_profile(plan: &IngestPlan) -> Result<()> {
+    let profile = plan.profile.as_str();
+    if profile != "generic" && BankFormat::from_profile(profile).is_none() && plan.erp.is_none() {
         return Err(ArxError::Usage(format!(
             "profile '{profile}' is not available in this version of arx; use generic (canonical CSV) or a bank format: camt053, camt054, bai2, mt940 (see the README)"
         )));
@@ -143,14 +150,23 @@ fn open_files(plan: &IngestPlan) -> Result<Vec<FileRun>> {
             runs.push(FileRun { input: Input::Bank { display, hint }, kind: Kind::Payments, path: path.clone() });
             continue;
         }
-        if let Some(root) = bank::foreign_xml(path).with_context(|| format!("{display}: cannot read the file"))? {
-            let message = format!(
-                "an XML file whose root is {root}, not a bank statement arx reads (camt.053 / camt.054); for other data export CSV"
-            );
-            issues.push(Issue::new(&display, Some(1), None, message));
+        let cannot = |e: std::io::Error| anyhow::anyhow!("{display}: cannot read the file: {e}");
+        if let Some(p) = &plan.erp {
+            match erp::open(path, &display, p, plan, &plan.overrides) {
+                Ok(opened) => {
+                    for note in &opened.notes {
+                        say(plan.quiet, format!("{display}: {note}"));
+                    }
+                    let kinds: Vec<String> = opened.sources.iter().map(|(k, _)| k.to_string()).collect();
+                    say(plan.quiet, format!("{display}: read with profile {}: {}", p.name, kinds.join(", ")));
+                    for (kind, source) in opened.sources {
+                        runs.push(FileRun { input: Input::Csv(Box::new(source)), kind, path: path.clone() });
+                    }
+                }
+                Err(found) => issues.extend(found),
+            }
             continue;
         }
-        let cannot = |e: std::io::Error| anyhow::anyhow!("{display}: cannot read the file: {e}");
         if let Some(kind) = excel::sniff(path).map_err(cannot)? {
             let source = match table::read_sheet(path, &display, kind, plan.sheet.as_deref())
                 .and_then(|rows| table::canonical_source(&display, rows).map_err(|i| vec![i]))
@@ -163,6 +179,13 @@ fn open_files(plan: &IngestPlan) -> Result<Vec<FileRun>> {
             };
             let Some(kind) = recognise(plan, &display, &source, &mut issues) else { continue };
             runs.push(FileRun { input: Input::Csv(Box::new(source)), kind, path: path.clone() });
+            continue;
+        }
+        if let Some(root) = bank::foreign_xml(path).with_context(|| format!("{display}: cannot read the file"))? {
+            let message = format!(
+                "an XML file whose root is {root}, not a bank statement arx reads (camt.053 / camt.054); for other data export CSV"
+            );
+            issues.push(Issue::new(&display, Some(1), None, message));
             continue;
         }
         let empty = std::fs::metadata(path).map(|m| m.len() == 0).unwrap_or(false);
@@ -257,6 +280,8 @@ pub fn read_detached(
         files: files.to_vec(),
         read: source::ReadOptions::default(),
         sheet: None,
+        erp: None,
+        overrides: Default::default(),
         kind: None,
         profile: profile.to_string(),
         dry_run: true,
@@ -266,7 +291,7 @@ pub fn read_detached(
         quiet,
         progress,
     };
-    check_profile(profile)?;
+    check_profile(&plan)?;
     let mut book = Book::default();
     let mut issues = Vec::new();
     let mut audits = Vec::new();
@@ -310,7 +335,7 @@ pub fn run(ws: &Workspace, plan: &IngestPlan) -> Result<IngestReport> {
 
 /// Reads and validates `plan.files` into a book loaded with what they (and `also` kinds) need.
 pub fn stage(ws: &Workspace, plan: &IngestPlan, also: &BTreeSet<Kind>) -> Result<Staged> {
-    check_profile(&plan.profile)?;
+    check_profile(plan)?;
     let runs = open_files(plan)?;
     let mut issues = Vec::new();
 
@@ -846,6 +871,8 @@ pub fn admit_generated<R: InBook + Admit>(book: &mut Book, label: &str, records:
         files: Vec::new(),
         read: source::ReadOptions::default(),
         sheet: None,
+        erp: None,
+        overrides: Default::default(),
         kind: None,
         profile: "generic".into(),
         dry_run: false,

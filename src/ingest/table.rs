@@ -25,6 +25,10 @@ pub struct Rows {
     pub size: u64,
     /// What was detected (encoding, delimiter, what kind of workbook), to tell the user.
     pub detected: Option<String>,
+    /// Cells came typed (a real workbook, not an HTML table): numbers are in canonical form.
+    pub typed: bool,
+    /// The workbook counts dates from 1904.
+    pub date1904: bool,
 }
 
 fn file_sha(path: &Path) -> std::io::Result<(String, u64)> {
@@ -56,7 +60,8 @@ pub fn read_sheet(path: &Path, display: &str, kind: SpreadsheetKind, sheet: Opti
         }
         _ => Some(format!("sheet '{}'", s.name())),
     };
-    Ok(Rows { rows, sheet: Some(s.name().to_string()), sha256, size, detected })
+    let typed = !matches!(kind, SpreadsheetKind::Html);
+    Ok(Rows { rows, sheet: Some(s.name().to_string()), sha256, size, detected, typed, date1904: s.is_1904() })
 }
 
 /// Reads a delimited text file to rows (title lines and all), with its encoding and delimiter
@@ -81,7 +86,7 @@ pub fn read_text(path: &Path, display: &str, options: &ReadOptions) -> Result<Ro
         }
     }
     let sha256 = src.finish().map_err(|i| vec![i])?;
-    Ok(Rows { rows, sheet: None, sha256, size, detected })
+    Ok(Rows { rows, sheet: None, sha256, size, detected, typed: false, date1904: false })
 }
 
 /// Names a cell in messages: `Sheet!C12 (heading)` for workbooks.

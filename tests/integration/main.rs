@@ -8,5 +8,6 @@ mod dso;
 mod ibm_sample;
 mod ingest_behaviour;
 mod ingest_validation;
+mod profiles;
 mod review_regressions;
 mod synth_roundtrip;
