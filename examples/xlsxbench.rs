@@ -21,6 +21,10 @@ fn main() {
             (Some(rows), Some(out)) => write(rows, out),
             _ => Err("usage: xlsxbench write ROWS OUT.xlsx".into()),
         },
+        Some("cells") => match args.get(2) {
+            Some(file) => cells(file),
+            None => Err("usage: xlsxbench cells FILE.xlsx".into()),
+        },
         Some("read") => match args.get(2) {
             Some(file) => read(file),
             None => Err("usage: xlsxbench read FILE.xlsx".into()),
@@ -83,5 +87,17 @@ fn read(file: &str) -> Result<(), String> {
         }
     }
     println!("{cells} cells, {text} text");
+    Ok(())
+}
+
+fn cells(file: &str) -> Result<(), String> {
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(file).map_err(|e: calamine::XlsxError| e.to_string())?;
+    let name = wb.sheet_names().first().cloned().ok_or("no sheets")?;
+    let mut r = wb.worksheet_cells_reader(&name).map_err(|e| e.to_string())?;
+    let mut n = 0u64;
+    while let Some(_c) = r.next_cell().map_err(|e| e.to_string())? {
+        n += 1;
+    }
+    println!("{n} cells");
     Ok(())
 }

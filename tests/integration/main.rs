@@ -11,3 +11,4 @@ mod ingest_validation;
 mod profiles;
 mod review_regressions;
 mod synth_roundtrip;
+mod workbooks;

@@ -107,7 +107,7 @@ fn malformed_exports_are_refused_naming_where_and_write_nothing() {
     let mut n = 0;
     for profile in PROFILES {
         for r in rows_of(fixture(format!("profiles/{profile}/bad/bad.csv"))) {
-            let (file, options) = (r[0].to_string(), r[1].to_string());
+            let (file, options, place) = (r[0].to_string(), r[1].to_string(), r[2].to_string());
             let ws = Ws::new();
             let before = ws.store_snapshot();
             let path = fixture(format!("profiles/{profile}/bad/{file}")).display().to_string();
@@ -122,6 +122,20 @@ fn malformed_exports_are_refused_naming_where_and_write_nothing() {
             assert!(err.contains("nothing was written"), "{profile}/bad/{file}:\n{err}");
             assert!(!err.contains("panicked"), "{profile}/bad/{file}:\n{err}");
             assert_eq!(ws.store_snapshot(), before, "{profile}/bad/{file} wrote to the store");
+            // Where it is wrong: the line, the cell, or the sheet.
+            let line = place.strip_prefix("line ").or_else(|| place.strip_prefix("lines "));
+            if let Some(n) = line.map(|l| l.chars().take_while(char::is_ascii_digit).collect::<String>()) {
+                // An HTML "workbook" counts table rows, not file lines: its row is named instead.
+                let named = err.contains(&format!(":{n}:"))
+                    || err.contains(&format!("line {n}"))
+                    || err.contains(&format!("lines {n}"))
+                    || err.contains(" of sheet ");
+                assert!(named, "{profile}/bad/{file}: names line {n}:\n{err}");
+            } else if let Some((_, cell)) = place.split_once('!') {
+                assert!(err.contains(cell), "{profile}/bad/{file}: names cell {cell}:\n{err}");
+            } else if place == "workbook" {
+                assert!(err.contains("sheet"), "{profile}/bad/{file}: names the sheets:\n{err}");
+            }
             n += 1;
         }
     }

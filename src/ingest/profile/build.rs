@@ -4,28 +4,29 @@
 use super::layout::Frame;
 use super::read::{Ignored, Read, Record};
 use super::spec::{DocKind, Rules};
+use super::FastMap;
 use super::{CanonicalRows, Kind, Mapped, ProfileIssue, Where};
 use crate::money::Currency;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::hash_map::Entry;
+use std::collections::BTreeMap;
 
 /// Canonical rows with the source row each came from.
 type Out = Vec<(u64, Vec<String>)>;
 
-/// A document or payment made of one or more rows.
+/// A document or payment made of one or more rows (the record of its first row).
 struct Item {
     rec: Record,
-    rows: Vec<u64>,
 }
 
 pub(super) fn build(r: &Rules, f: &Frame, read: Read, at: &Where) -> Result<Mapped, Vec<ProfileIssue>> {
     let mut b = Builder { r, f, at, issues: Vec::new(), notes: Vec::new(), apps: Vec::new() };
     b.note_ignored(&read.ignored);
     let items = b.items(read.records);
-    let (invoices, payments) = b.amounts(&items, read.key_date, &read.key_source);
     b.clearing(&items);
     let customers = b.customers(&items);
+    let (invoices, payments) = b.amounts(items, read.key_date, &read.key_source);
     if !b.issues.is_empty() {
         return Err(b.issues);
     }
@@ -117,7 +118,8 @@ fn money(v: Decimal, cur: Currency) -> String {
 }
 
 fn iso(d: Option<NaiveDate>) -> String {
-    d.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
+    // chrono's strftime machinery is slow for a million dates; the ISO form is simple.
+    d.map(|d| format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())).unwrap_or_default()
 }
 
 fn is_payment(k: DocKind) -> bool {
@@ -163,18 +165,30 @@ impl Builder<'_> {
     /// One item per document (invoice lines grouped when the profile says so; their header values must agree);
     /// a number twice is an error otherwise.
     fn items(&mut self, records: Vec<Record>) -> Vec<Item> {
-        let mut items: Vec<Item> = Vec::new();
-        let mut seen: HashMap<(bool, String), usize> = HashMap::new();
-        for rec in records {
-            let key = (is_payment(rec.kind), rec.document_no.clone());
-            let Some(&i) = seen.get(&key) else {
-                seen.insert(key, items.len());
-                let row = rec.row;
-                items.push(Item { rec, rows: vec![row] });
+        // For each record, the earlier record with the same number (by index), found without copying numbers.
+        let mut first_of: Vec<Option<usize>> = vec![None; records.len()];
+        let mut seen: FastMap<(bool, &str), usize> = FastMap::default();
+        for (i, rec) in records.iter().enumerate() {
+            match seen.entry((is_payment(rec.kind), rec.document_no.as_str())) {
+                Entry::Occupied(e) => first_of[i] = Some(*e.get()),
+                Entry::Vacant(v) => {
+                    v.insert(i);
+                }
+            }
+        }
+        drop(seen);
+        let mut items: Vec<Item> = Vec::with_capacity(records.len());
+        let mut item_of: Vec<usize> = vec![0; records.len()];
+        for (i, rec) in records.into_iter().enumerate() {
+            let Some(Some(f)) = first_of.get(i) else {
+                if let Some(slot) = item_of.get_mut(i) {
+                    *slot = items.len();
+                }
+                items.push(Item { rec });
                 continue;
             };
-            let Some(first) = items.get_mut(i) else { continue };
-            let a = first.rows.first().copied().unwrap_or(0);
+            let Some(first) = item_of.get(*f).and_then(|&k| items.get(k)) else { continue };
+            let a = first.rec.row;
             if !self.r.group {
                 let what = if is_payment(rec.kind) { "payment" } else { "document" };
                 let msg = format!(
@@ -186,7 +200,6 @@ impl Builder<'_> {
                 self.issue(Some(rec.row), msg);
                 continue;
             }
-            first.rows.push(rec.row);
             if let Some((field, x, y)) = disagreement(&first.rec, &rec, self.f) {
                 let msg = format!(
                     "{}: {} {} has {field} {x} on one line and {y} on another; the rows of one document must agree",
@@ -201,14 +214,14 @@ impl Builder<'_> {
     }
 
     /// Canonical invoices and payments; open-item exports' settled parts as write-offs at the key date.
-    fn amounts(&mut self, items: &[Item], key: Option<NaiveDate>, key_source: &str) -> (Out, Out) {
+    fn amounts(&mut self, items: Vec<Item>, key: Option<NaiveDate>, key_source: &str) -> (Out, Out) {
         let (r, c) = (self.r, &self.f.cols);
         let open_items = c.open.is_some();
         let (mut invoices, mut payments) = (Vec::new(), Vec::new());
         let (mut written_off, mut fully_applied, mut partly) = (0, 0, 0);
         let mut need_key = None;
         for it in items {
-            let rec = &it.rec;
+            let rec = it.rec;
             if is_payment(rec.kind) {
                 let cash = |v: Decimal| if r.negate_payments { -v } else { v };
                 let mut amount = cash(rec.value);
@@ -225,13 +238,13 @@ impl Builder<'_> {
                 payments.push((
                     rec.row,
                     vec![
-                        rec.document_no.clone(),
+                        rec.document_no,
                         iso(Some(rec.doc_date)),
                         money(amount, rec.currency),
                         rec.currency.code().to_string(),
-                        rec.customer.id.clone(),
+                        rec.customer.id,
                         String::new(),
-                        rec.reference.clone(),
+                        rec.reference,
                         String::new(),
                     ],
                 ));
@@ -283,15 +296,15 @@ impl Builder<'_> {
             invoices.push((
                 rec.row,
                 vec![
-                    rec.document_no.clone(),
-                    rec.customer.id.clone(),
+                    rec.document_no,
+                    rec.customer.id,
                     iso(Some(rec.doc_date)),
                     money(amount, rec.currency),
                     rec.currency.code().to_string(),
                     rec.kind.word().to_string(),
                     iso(rec.due_date),
-                    rec.reference.clone(),
-                    rec.po_number.clone(),
+                    rec.reference,
+                    rec.po_number,
                 ],
             ));
         }
@@ -418,7 +431,7 @@ impl Builder<'_> {
     /// Customers in order of first appearance; a parent named only in a hierarchy is added too.
     fn customers(&mut self, items: &[Item]) -> Out {
         let mut order: Vec<(u64, String, String, String, String)> = Vec::new();
-        let mut at: HashMap<String, usize> = HashMap::new();
+        let mut at: FastMap<String, usize> = FastMap::default();
         let mut parents: Vec<(u64, String, String)> = Vec::new();
         for it in items {
             let c = &it.rec.customer;

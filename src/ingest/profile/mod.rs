@@ -19,8 +19,9 @@ pub use spec::{
 use super::locale::DateStyle;
 use crate::money::Currency;
 use chrono::NaiveDate;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 
 const BUILTIN: [(&str, &str); 4] = [
     ("sap-fbl5n", include_str!("builtin/sap-fbl5n.toml")),
@@ -249,6 +250,27 @@ pub struct Mapped {
     pub kinds: BTreeMap<Kind, CanonicalRows>,
     pub notes: Vec<String>,
 }
+
+/// FNV-1a: std's SipHash costs a second per million keys here, and these maps key on the user's own file.
+#[derive(Clone, Copy, Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
 /// At most this many issues are returned; one more says how many were left out.
 const MAX_ISSUES: usize = 100;

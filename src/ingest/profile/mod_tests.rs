@@ -471,7 +471,8 @@ fn section_rows_name_the_customer_when_there_is_no_customer_column() {
         "Percentage of total;;;;1",
     ];
     let ov = Overrides { currency: Some(Currency::parse("NZD").unwrap()), ..Overrides::default() };
-    let m = map(&p, &rows_sep(&lines, ';'), &Where::sheet("a.xlsx", "Aged Receivables Detail", true, false), &ov).unwrap();
+    let m =
+        map(&p, &rows_sep(&lines, ';'), &Where::sheet("a.xlsx", "Aged Receivables Detail", true, false), &ov).unwrap();
     let inv: Vec<Vec<String>> = m.kinds[&Kind::Invoices].rows.iter().map(|r| r.1.clone()).collect();
     assert_eq!(inv[0], s(&["INV-1", "Kiwi Ltd", "2026-07-05", "7760.00", "NZD", "invoice", "2026-08-20", "R", ""]));
     assert_eq!(inv[1], s(&["CN-1", "Kiwi Ltd", "2026-07-06", "-60.00", "NZD", "credit_note", "", "R", ""]));

@@ -8,7 +8,7 @@ mod cells;
 use super::layout::{is_blank, Col, Frame};
 use super::spec::{DocKind, Rules};
 use super::values::{self, Cust};
-use super::{Overrides, ProfileIssue, RawRow, Where};
+use super::{FastMap, Overrides, ProfileIssue, RawRow, Where};
 use crate::money::Currency;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -134,16 +134,28 @@ pub(super) fn read(
     let mut closed = false;
     let mut section: Option<&str> = None;
     let (mut subtotals, mut totals, mut last) = (0, 0, f.header_row);
+    // What the first cell makes a row, by its text: the regexes are slow and first cells repeat (types, accounts).
+    let mut classes: FastMap<&str, Class> = FastMap::default();
     for raw in rows.iter().skip(f.header_idx + 1) {
         if is_blank(&raw.cells) {
             continue;
         }
         let first = raw.cells.iter().map(|s| s.trim()).find(|s| !s.is_empty()).unwrap_or("");
         last = raw.row;
-        if r.skip.iter().any(|re| re.is_match(first)) {
+        let class = match classes.get(first) {
+            Some(c) => *c,
+            None => {
+                let c = classify(r, first);
+                if classes.len() < CLASS_CACHE {
+                    classes.insert(first, c);
+                }
+                c
+            }
+        };
+        if class == Class::Skip {
             continue;
         }
-        if r.total.iter().any(|re| re.is_match(first)) {
+        if class == Class::Total {
             st.check_total(raw, first, &all, "the rows read");
             totals += 1;
             if r.p.layout.stop_after_total {
@@ -151,7 +163,7 @@ pub(super) fn read(
             }
             continue;
         }
-        if r.subtotal.iter().any(|re| re.is_match(first)) {
+        if class == Class::Subtotal {
             st.check_total(raw, first, &group, "the rows of that section");
             subtotals += 1;
             closed = true;
@@ -204,6 +216,28 @@ pub(super) fn read(
     }
     let (records, ignored) = records;
     Ok(Read { records, ignored, key_date, key_source })
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Plain,
+    Skip,
+    Total,
+    Subtotal,
+}
+
+const CLASS_CACHE: usize = 100_000;
+
+fn classify(r: &Rules, first: &str) -> Class {
+    if r.skip.iter().any(|re| re.is_match(first)) {
+        Class::Skip
+    } else if r.total.iter().any(|re| re.is_match(first)) {
+        Class::Total
+    } else if r.subtotal.iter().any(|re| re.is_match(first)) {
+        Class::Subtotal
+    } else {
+        Class::Plain
+    }
 }
 
 /// The sign a debit/credit indicator gives: Err when the amount's own sign says otherwise.
@@ -432,6 +466,7 @@ impl<'a, 'r> State<'a, 'r> {
     fn records(&mut self) -> (Vec<Record>, Vec<Ignored>) {
         let (r, c) = (self.r, &self.f.cols);
         let dates = self.column_dates();
+        let mut customers: FastMap<&'r str, Cust> = FastMap::default();
         let no_currency = c.currency.is_none() && r.currency.is_none();
         let mut currency_reported = false;
         let mut records = Vec::new();
@@ -491,7 +526,7 @@ impl<'a, 'r> State<'a, 'r> {
                     },
                 ));
             }
-            let customer = self.customer(l, &mut errs);
+            let customer = self.customer(l, &mut errs, &mut customers);
             let doc_date = dates.first().and_then(|d| d.get(li).copied().flatten());
             if let (None, Some(col)) = (doc_date, c.doc_date.as_ref()) {
                 if get(cells, col).is_empty() {
@@ -575,7 +610,12 @@ impl<'a, 'r> State<'a, 'r> {
         (records, ignored)
     }
 
-    fn customer(&self, l: &Line, errs: &mut Vec<(&'a Col, String)>) -> Option<Cust> {
+    fn customer(
+        &self,
+        l: &Line<'r>,
+        errs: &mut Vec<(&'a Col, String)>,
+        cache: &mut FastMap<&'r str, Cust>,
+    ) -> Option<Cust> {
         let (r, c) = (self.r, &self.f.cols);
         if let Some(col) = &c.customer_id {
             let id = get(l.cells, col);
@@ -593,7 +633,8 @@ impl<'a, 'r> State<'a, 'r> {
         }
         let text = c.customer.as_ref().map(|col| get(l.cells, col)).filter(|s| !s.is_empty()).or(l.section);
         match text {
-            Some(t) => Some(values::customer(r, t)),
+            // The pattern is a regex, slow over a million rows; customers repeat.
+            Some(t) => Some(cache.entry(t).or_insert_with(|| values::customer(r, t)).clone()),
             None => {
                 match &c.customer {
                     Some(col) => errs.push((col, "the customer is empty".into())),
