@@ -56,8 +56,16 @@ pub(super) fn open(
         Some(s) => Where::sheet(display, s, rows.typed, rows.date1904),
         None => Where::text(display),
     };
+    // A workbook's rows are the sheet's, not the file's lines, and a problem may span rows: then the
+    // message says where in words.
+    let in_sheet = rows.sheet.is_some();
     let mapped = profile::map(profile, &raw, &at, overrides).map_err(|issues| {
-        issues.into_iter().map(|i| Issue::new(display, i.row, i.column.as_deref(), i.message)).collect::<Vec<_>>()
+        let issue = |i: profile::ProfileIssue| {
+            let many = i.place.starts_with("lines ");
+            let message = if (in_sheet || many) && !i.place.is_empty() { i.to_string() } else { i.message };
+            Issue::new(display, i.row, i.column.as_deref(), message)
+        };
+        issues.into_iter().map(issue).collect::<Vec<_>>()
     })?;
     let mut notes = mapped.notes;
     if let Some(d) = rows.detected {

@@ -119,7 +119,21 @@ fn money(v: Decimal, cur: Currency) -> String {
 
 fn iso(d: Option<NaiveDate>) -> String {
     // chrono's strftime machinery is slow for a million dates; the ISO form is simple.
-    d.map(|d| format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())).unwrap_or_default()
+    let Some(d) = d else { return String::new() };
+    let (y, m, day) = (d.year(), d.month(), d.day());
+    if !(0..=9999).contains(&y) {
+        return d.to_string();
+    }
+    let mut out = String::with_capacity(10);
+    for (v, width) in [(y as u32, 4), (m, 2), (day, 2)] {
+        if width == 2 {
+            out.push('-');
+        }
+        for p in (0..width).rev() {
+            out.push(char::from(b'0' + (v / 10u32.pow(p) % 10) as u8));
+        }
+    }
+    out
 }
 
 fn is_payment(k: DocKind) -> bool {
@@ -134,8 +148,8 @@ impl Builder<'_> {
         }
     }
 
-    fn issue(&mut self, row: Option<u64>, message: String) {
-        self.issues.push(ProfileIssue { row, column: None, message });
+    fn issue(&mut self, row: Option<u64>, place: String, message: String) {
+        self.issues.push(ProfileIssue { row, column: None, message, place });
     }
 
     /// "3 documents left out: status Draft (2), status Voided (1)".
@@ -168,6 +182,7 @@ impl Builder<'_> {
         // For each record, the earlier record with the same number (by index), found without copying numbers.
         let mut first_of: Vec<Option<usize>> = vec![None; records.len()];
         let mut seen: FastMap<(bool, &str), usize> = FastMap::default();
+        seen.reserve(records.len());
         for (i, rec) in records.iter().enumerate() {
             match seen.entry((is_payment(rec.kind), rec.document_no.as_str())) {
                 Entry::Occupied(e) => first_of[i] = Some(*e.get()),
@@ -192,22 +207,20 @@ impl Builder<'_> {
             if !self.r.group {
                 let what = if is_payment(rec.kind) { "payment" } else { "document" };
                 let msg = format!(
-                    "{}: {what} {} appears twice; a {what} number must be unique in one file (is the export \
+                    "{what} {} appears twice; a {what} number must be unique in one file (is the export \
                      duplicated, or does it span several fiscal years?)",
-                    self.lines(a, rec.row),
                     rec.document_no
                 );
-                self.issue(Some(rec.row), msg);
+                self.issue(Some(rec.row), self.lines(a, rec.row), msg);
                 continue;
             }
             if let Some((field, x, y)) = disagreement(&first.rec, &rec, self.f) {
                 let msg = format!(
-                    "{}: {} {} has {field} {x} on one line and {y} on another; the rows of one document must agree",
-                    self.lines(a, rec.row),
+                    "{} {} has {field} {x} on one line and {y} on another; the rows of one document must agree",
                     first.rec.kind.word().replace('_', " "),
                     rec.document_no
                 );
-                self.issue(Some(rec.row), msg);
+                self.issue(Some(rec.row), self.lines(a, rec.row), msg);
             }
         }
         items
@@ -242,7 +255,7 @@ impl Builder<'_> {
                         iso(Some(rec.doc_date)),
                         money(amount, rec.currency),
                         rec.currency.code().to_string(),
-                        rec.customer.id,
+                        rec.customer.id.clone(),
                         String::new(),
                         rec.reference,
                         String::new(),
@@ -258,14 +271,13 @@ impl Builder<'_> {
                 let opposite = !open.is_zero() && (open.is_sign_negative() != amount.is_sign_negative());
                 if opposite || open.abs() > amount.abs() {
                     let msg = format!(
-                        "{}: document {} has an open amount of {open} against an amount of {amount}; an open amount \
+                        "document {} has an open amount of {open} against an amount of {amount}; an open amount \
                          can't be larger than the document or of the other sign — check the columns '{}' and '{}'",
-                        self.at.row(rec.row),
                         rec.document_no,
                         c.open.as_ref().map_or("", |c| c.heading.as_str()),
                         c.amount.as_ref().map_or("", |c| c.heading.as_str()),
                     );
-                    self.issue(Some(rec.row), msg);
+                    self.issue(Some(rec.row), self.at.row(rec.row), msg);
                     continue;
                 }
                 let settled = amount - open;
@@ -297,7 +309,7 @@ impl Builder<'_> {
                 rec.row,
                 vec![
                     rec.document_no,
-                    rec.customer.id,
+                    rec.customer.id.clone(),
                     iso(Some(rec.doc_date)),
                     money(amount, rec.currency),
                     rec.currency.code().to_string(),
@@ -313,6 +325,7 @@ impl Builder<'_> {
             let title = if key_source.is_empty() { String::new() } else { format!(" ({key_source})") };
             self.issue(
                 None,
+                String::new(),
                 format!(
                     "this is an open-item export (column '{open}' gives what is still open): the part of each \
                      document settled before the export is recorded as a write-off at the export's key date, which \
@@ -350,8 +363,9 @@ impl Builder<'_> {
             }
         }
         for ((doc, cur), members) in groups {
-            let net: Decimal = members.iter().map(|m| m.value).sum();
-            if !net.is_zero() {
+            let net = members.iter().try_fold(Decimal::ZERO, |acc, m| acc.checked_add(m.value));
+            if net.is_none_or(|n| !n.is_zero()) {
+                let net = net.map_or_else(|| "more than arx can count".to_string(), |n| money(n, cur));
                 let rows: Vec<String> = members.iter().map(|m| m.row.to_string()).collect();
                 let place = if self.at.sheet.is_some() { "rows" } else { "lines" };
                 let msg = format!(
@@ -359,9 +373,9 @@ impl Builder<'_> {
                      cleared what can't be told; an item of the clearing is probably missing from the export (widen \
                      the export's date range)",
                     rows.join(", "),
-                    money(net, cur)
+                    net
                 );
-                self.issue(members.first().map(|m| m.row), msg);
+                self.issue(members.first().map(|m| m.row), String::new(), msg);
                 continue;
             }
             let mut targets: Vec<(&Record, Decimal)> = members
@@ -387,8 +401,8 @@ impl Builder<'_> {
             let mut left_over = false;
             for (src, mut remaining, label) in sources {
                 let Some(date) = src.clearing.as_ref().and_then(|(_, d)| *d) else {
-                    let msg = format!("{}: the item is cleared ({doc}) but has no clearing date", self.at.row(src.row));
-                    self.issue(Some(src.row), msg);
+                    let msg = format!("the item is cleared ({doc}) but has no clearing date");
+                    self.issue(Some(src.row), self.at.row(src.row), msg);
                     break;
                 };
                 while remaining > Decimal::ZERO {
@@ -423,7 +437,7 @@ impl Builder<'_> {
                      credit notes and payments (a negative invoice or a refund?); arx can't apportion it — record \
                      these applications by hand"
                 );
-                self.issue(members.first().map(|m| m.row), msg);
+                self.issue(members.first().map(|m| m.row), String::new(), msg);
             }
         }
     }

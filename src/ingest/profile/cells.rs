@@ -3,7 +3,7 @@
 
 use super::super::layout::Col;
 use super::super::values::{self, ColumnDates};
-use super::super::{ProfileIssue, Where};
+use super::super::{FastMap, ProfileIssue, Where};
 use super::{get, CellErr, State};
 use crate::money::Currency;
 use chrono::NaiveDate;
@@ -22,46 +22,56 @@ impl State<'_, '_> {
                 dates.push(parsed);
                 continue;
             };
-            let (which, vals): (Vec<usize>, Vec<(u64, &str)>) = self
-                .lines
-                .iter()
-                .enumerate()
-                .filter(|(_, l)| l.ignored.is_none())
-                .map(|(i, l)| (i, (l.row, get(l.cells, col))))
-                .filter(|(_, (_, v))| !v.is_empty())
-                .unzip();
-            let read_any = |v: &str| fmts.iter().find_map(|f| values::read_date(v, *f, at.date1904));
-            match values::infer(&fmts, &vals, at.date1904) {
-                ColumnDates::Format(fmt) => {
-                    for (&li, (_, v)) in which.iter().zip(&vals) {
-                        if let Some(p) = parsed.get_mut(li) {
-                            *p = values::read_date(v, fmt, at.date1904);
-                        }
-                    }
+            // Dates repeat (a year has 365): each distinct text is inferred and read once.
+            let mut index: FastMap<&str, usize> = FastMap::default();
+            let mut uniq: Vec<(u64, &str)> = Vec::new();
+            let mut of_line: Vec<(usize, u64, usize)> = Vec::new();
+            for (li, l) in self.lines.iter().enumerate().filter(|(_, l)| l.ignored.is_none()) {
+                let v = get(l.cells, col);
+                if v.is_empty() {
+                    continue;
                 }
-                ColumnDates::Ambiguous(v, a, b) => self.other.push(ProfileIssue {
-                    row: None,
-                    column: Some(col.heading.clone()),
-                    message: format!(
-                        "column '{}': dates such as '{v}' read both as {} and as {}; pass --date-format with the one \
-                         the file uses",
-                        col.heading,
-                        a.spec(),
-                        b.spec()
-                    ),
-                }),
-                ColumnDates::Bad(bad) => {
-                    for (&li, (_, v)) in which.iter().zip(&vals) {
-                        if let Some(p) = parsed.get_mut(li) {
-                            *p = read_any(v);
-                        }
+                let u = *index.entry(v).or_insert_with(|| {
+                    uniq.push((l.row, v));
+                    uniq.len() - 1
+                });
+                of_line.push((li, l.row, u));
+            }
+            let read_any = |v: &str| fmts.iter().find_map(|f| values::read_date(v, *f, at.date1904));
+            let (read, bad): (Vec<Option<NaiveDate>>, Vec<(usize, String)>) =
+                match values::infer(&fmts, &uniq, at.date1904) {
+                    ColumnDates::Format(fmt) => {
+                        (uniq.iter().map(|(_, v)| values::read_date(v, fmt, at.date1904)).collect(), vec![])
                     }
-                    for (vi, msg) in bad {
-                        let (Some(&li), Some((row, _))) = (which.get(vi), vals.get(vi)) else { continue };
+                    ColumnDates::Ambiguous(v, a, b) => {
+                        self.other.push(ProfileIssue {
+                            row: None,
+                            column: Some(col.heading.clone()),
+                            place: format!("column '{}'", col.heading),
+                            message: format!(
+                                "dates such as '{v}' read both as {} and as {}; pass --date-format with the one the \
+                                 file uses",
+                                a.spec(),
+                                b.spec()
+                            ),
+                        });
+                        (vec![None; uniq.len()], vec![])
+                    }
+                    ColumnDates::Bad(bad) => (uniq.iter().map(|(_, v)| read_any(v)).collect(), bad),
+                };
+            let mut why: Vec<Option<&str>> = vec![None; uniq.len()];
+            for (u, msg) in &bad {
+                if let Some(w) = why.get_mut(*u) {
+                    *w = Some(msg);
+                }
+            }
+            for (li, row, u) in of_line {
+                match why.get(u).copied().flatten() {
+                    Some(msg) => self.err(li, row, col, msg),
+                    None => {
                         if let Some(p) = parsed.get_mut(li) {
-                            *p = None;
+                            *p = read.get(u).copied().flatten();
                         }
-                        self.err(li, *row, col, &msg);
                     }
                 }
             }
@@ -183,6 +193,7 @@ pub(super) fn per_column(mut errs: Vec<CellErr>, at: &Where) -> Vec<ProfileIssue
         out.push(ProfileIssue {
             row: rows.first().copied(),
             column: Some(heading.clone()),
+            place: String::new(),
             message: format!(
                 "… and {} more problems like these in column '{heading}' ({place} {}{more})",
                 rows.len(),

@@ -119,7 +119,7 @@ fn run(profile: &Profile, path: &Path, opts: &str) -> Result<Mapped, String> {
         None => Where::text(&file),
     };
     map(profile, &input.rows, &at, &ov)
-        .map_err(|issues| issues.iter().map(|i| i.message.clone()).collect::<Vec<_>>().join("\n"))
+        .map_err(|issues| issues.iter().map(|i| i.to_string()).collect::<Vec<_>>().join("\n"))
 }
 
 fn csv_rows(path: &Path) -> Vec<Vec<String>> {
@@ -316,6 +316,133 @@ fn ibm_sample_through_a_custom_profile() {
     assert!(m.kinds[&Kind::Customers].rows.len() > 50);
 }
 
+/// The way arx.toml hands over a custom profile: its `[profiles.NAME]` table, re-serialised.
+#[test]
+fn custom_profile_from_an_arx_toml_table() {
+    let body = std::fs::read_to_string(root().join("ibm/ibm.toml")).unwrap();
+    let nested: String = body
+        .lines()
+        .map(|l| match l.strip_prefix('[') {
+            Some(rest) => format!("[profiles.ibm.{rest}"),
+            None => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let arx_toml = format!("[profiles.ibm]\n{nested}\n");
+    let config: toml::Table = toml::from_str(&arx_toml).unwrap();
+    let table = config["profiles"]["ibm"].as_table().unwrap();
+    let p = Profile::from_toml("ibm", &toml::to_string(table).unwrap()).unwrap();
+    assert_eq!(p.currency.as_deref(), Some("USD"));
+    assert_eq!(p, Profile::from_toml("ibm", &body).unwrap());
+    let wrong: toml::Table = toml::from_str(&arx_toml.replace("due_date", "due")).unwrap();
+    let e = Profile::from_toml("ibm", &toml::to_string(&wrong["profiles"]["ibm"]).unwrap()).unwrap_err();
+    assert!(e.contains("in [columns]: unknown field `due`"), "{e}");
+}
+
+/// Mutated copies of every good fixture (cells dropped, blanked, swapped, rows repeated or cut) never panic.
+#[test]
+fn mutated_fixtures_never_panic() {
+    let mut seed = 0x5eed_u64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed as usize
+    };
+    let junk = [
+        "",
+        "-",
+        "(1,0)",
+        "99999999999999999999999999999",
+        "31.02.2026",
+        "2026-13-01",
+        "AB",
+        "Total",
+        "**",
+        "*",
+        "#N/A",
+        "\u{feff}",
+        "1.234,56-",
+        "S",
+        "H",
+        "Paid",
+        "Draft",
+        "CUST-1 A : CUST-2 B",
+        "A:B:C",
+    ];
+    for profile in ["sap-fbl5n", "netsuite", "quickbooks", "xero"] {
+        let p = Profile::builtin(profile).unwrap();
+        for row in csv_rows(&root().join(profile).join("fixtures.csv")).iter().skip(1) {
+            let Ok(input) = read(&root().join(profile).join(&row[0]), None, &p) else { continue };
+            let (ov, _) = options(&row[2]);
+            let file = row[0].clone();
+            let at = match &input.sheet {
+                Some(s) => Where::sheet(&file, s, input.typed, input.date1904),
+                None => Where::text(&file),
+            };
+            for _ in 0..40 {
+                let mut rows = input.rows.clone();
+                for _ in 0..1 + next() % 4 {
+                    let n = rows.len().max(1);
+                    let i = next() % n;
+                    match next() % 6 {
+                        0 => {
+                            if let Some(r) = rows.get_mut(i) {
+                                if !r.cells.is_empty() {
+                                    let j = next() % r.cells.len();
+                                    r.cells.remove(j);
+                                }
+                            }
+                        }
+                        1 => {
+                            if let Some(r) = rows.get_mut(i) {
+                                if !r.cells.is_empty() {
+                                    let j = next() % r.cells.len();
+                                    r.cells[j] = junk[next() % junk.len()].to_string();
+                                }
+                            }
+                        }
+                        2 => {
+                            if let Some(r) = rows.get(i).cloned() {
+                                rows.insert(i, r);
+                            }
+                        }
+                        3 => rows.truncate(i),
+                        4 => {
+                            let k = next() % n;
+                            if i < rows.len() && k < rows.len() {
+                                rows.swap(i, k);
+                            }
+                        }
+                        _ => {
+                            if let Some(r) = rows.get_mut(i) {
+                                r.cells.push(junk[next() % junk.len()].to_string());
+                            }
+                        }
+                    }
+                }
+                let _ = map(&p, &rows, &at, &ov);
+                let _ = map(&p, &rows, &at, &Overrides::default());
+            }
+        }
+    }
+}
+
+/// Every prefix of every built-in profile's TOML, and some byte junk, is an error or a profile, never a panic.
+#[test]
+fn truncated_profiles_never_panic() {
+    for p in Profile::builtins() {
+        let text = p.to_toml();
+        for cut in (0..text.len()).filter(|&i| text.is_char_boundary(i)) {
+            let _ = Profile::from_toml("x", &text[..cut]);
+        }
+    }
+    for junk in ["\u{0}", "[[[", "a = [", "name = 1", "[columns]\ndocument_no = \"x\"", "[amount]\npairs = [[1, 2]]"] {
+        assert!(Profile::from_toml("x", junk).is_err(), "{junk}");
+    }
+}
+
+/// `cargo test show_all -- --ignored --nocapture`: every fixture's notes or errors, to read the messages.
 #[test]
 #[ignore]
 fn show_all() {

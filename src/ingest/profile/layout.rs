@@ -6,6 +6,9 @@ use std::collections::HashMap;
 
 /// The header row is looked for among this many rows from the top.
 const HEADER_SEARCH: usize = 200;
+/// Headings listed in a missing-column message, and headings compared for the closest match.
+const LIST_HEADINGS: usize = 100;
+const CLOSEST_AMONG: usize = 1000;
 
 /// A resolved column: its index and its heading as written.
 #[derive(Clone, Debug)]
@@ -54,7 +57,15 @@ pub(super) fn norm(s: &str) -> String {
 }
 
 pub(super) fn is_blank(cells: &[String]) -> bool {
-    cells.iter().all(|c| c.trim().is_empty())
+    cells.iter().all(|c| trim(c).is_empty())
+}
+
+/// `str::trim` without its Unicode scan when the ends are plain ASCII (most cells): a million rows call it a lot.
+pub(super) fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(&a), Some(&b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
 }
 
 /// (what the column is called in messages, candidate headings, required) for every single-heading column.
@@ -95,7 +106,7 @@ fn fields<'a>(r: &Rules<'a>) -> Vec<(&'static str, &'a [String])> {
 /// columns. Errors: an empty file, no header, missing required columns (with the file's headings and the closest
 /// match), duplicate headings the profile would use.
 pub(super) fn find(r: &Rules, rows: &[RawRow], at: &Where) -> Result<Frame, Vec<ProfileIssue>> {
-    let issue = |message: String| ProfileIssue { row: None, column: None, message };
+    let issue = ProfileIssue::general;
     if rows.iter().all(|row| is_blank(&row.cells)) {
         return Err(vec![issue("the file has no header row and no data (it is empty); export the list again".into())]);
     }
@@ -265,10 +276,10 @@ impl Resolver<'_> {
                 self.issues.push(ProfileIssue {
                     row: Some(self.row),
                     column: Some(heading.clone()),
+                    place: self.at.row(self.row),
                     message: format!(
-                        "{}: heading '{heading}' appears {} (columns {}); the profile can't tell which one to \
-                         read — rename or remove all but one",
-                        self.at.row(self.row),
+                        "heading '{heading}' appears {} (columns {}); the profile can't tell which one to read — \
+                         rename or remove all but one",
                         if at.len() == 2 { "twice".to_string() } else { format!("{} times", at.len()) },
                         join_and(&letters)
                     ),
@@ -291,7 +302,11 @@ impl Resolver<'_> {
 
     /// "no column for X (wanted one of: …); the file's headings are: …; closest match: '…'".
     fn missing(&self, what: &str, wanted: &[&str], key: &str) -> ProfileIssue {
-        let named: Vec<&str> = self.headings.iter().map(String::as_str).filter(|h| !h.is_empty()).collect();
+        let mut named: Vec<&str> = self.headings.iter().map(String::as_str).filter(|h| !h.is_empty()).collect();
+        // A runaway header (a million fields on one line) is not listed whole.
+        let more = named.len().saturating_sub(LIST_HEADINGS);
+        named.truncate(LIST_HEADINGS);
+        let more = if more > 0 { format!(" … and {more} more") } else { String::new() };
         let last_named = self.headings.iter().rposition(|h| !h.is_empty()).unwrap_or(0);
         let unnamed = self.headings.iter().take(last_named).filter(|h| h.is_empty()).count();
         let unnamed_note = match unnamed {
@@ -304,6 +319,7 @@ impl Resolver<'_> {
             .iter()
             .zip(&self.used)
             .filter(|(h, used)| !h.is_empty() && !**used)
+            .take(CLOSEST_AMONG)
             .filter_map(|(h, _)| {
                 let hn = norm(h);
                 let best = wanted.iter().map(|w| distance(&hn, &norm(w))).min()?;
@@ -315,10 +331,10 @@ impl Resolver<'_> {
         ProfileIssue {
             row: Some(self.row),
             column: None,
+            place: format!("{} (the header)", self.at.row(self.row)),
             message: format!(
-                "{} (the header): no column for {what} (wanted one of: {}); the file's headings are: {}{unnamed_note}\
-                 {closest}. Rename the column in the file, or add its heading to the profile's {key}",
-                self.at.row(self.row),
+                "no column for {what} (wanted one of: {}); the file's headings are: {}{more}{unnamed_note}{closest}. \
+                 Rename the column in the file, or add its heading to the profile's {key}",
                 wanted.join(", "),
                 named.join(", "),
             ),

@@ -138,11 +138,11 @@ impl<'a> Where<'a> {
 
     fn issue_at(&self, row: u64, col: usize, heading: &str, what: &str) -> ProfileIssue {
         let (column, place) = self.cell(row, col, heading);
-        ProfileIssue { row: Some(row), column: Some(column), message: format!("{place}: {what}") }
+        ProfileIssue { row: Some(row), column: Some(column), message: what.to_string(), place }
     }
 
     fn issue_row(&self, row: u64, what: &str) -> ProfileIssue {
-        ProfileIssue { row: Some(row), column: None, message: format!("{}: {what}", self.row(row)) }
+        ProfileIssue { row: Some(row), column: None, message: what.to_string(), place: self.row(row) }
     }
 }
 
@@ -229,18 +229,33 @@ pub struct CanonicalRows {
     pub source_column: BTreeMap<String, String>,
 }
 
-/// A problem in the input. `message` is complete and names the place (but not the file).
+/// A problem in the input. Displayed as "place: message" ("line 7, column 'Type' (G): '02.09.2026' is not a
+/// document type …"); the file name is the caller's to put in front.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProfileIssue {
     pub row: Option<u64>,
     /// The source heading (text files) or `Sheet!A1` (sheets).
     pub column: Option<String>,
+    /// What is wrong and how to fix it, without the place.
     pub message: String,
+    /// Where, in words: "line 7, column 'Type' (G)", "'Data'!G7 (column 'Type')", "lines 2 and 3"; empty when the
+    /// problem is the whole file's (or the message names its places itself).
+    pub place: String,
+}
+
+impl ProfileIssue {
+    fn general(message: String) -> ProfileIssue {
+        ProfileIssue { row: None, column: None, message, place: String::new() }
+    }
 }
 
 impl fmt::Display for ProfileIssue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        if self.place.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.place, self.message)
+        }
     }
 }
 
@@ -279,9 +294,8 @@ const MAX_ISSUES: usize = 100;
 /// amounts as plain decimals with '.' and the currency's minor digits ("-1234.50"), dates ISO, doc_type words,
 /// currency codes.
 pub fn map(profile: &Profile, rows: &[RawRow], at: &Where, ov: &Overrides) -> Result<Mapped, Vec<ProfileIssue>> {
-    let rules = spec::Rules::new(profile, ov).map_err(|m| {
-        vec![ProfileIssue { row: None, column: None, message: format!("profile '{}': {m}", profile.name) }]
-    })?;
+    let rules = spec::Rules::new(profile, ov)
+        .map_err(|m| vec![ProfileIssue::general(format!("profile '{}': {m}", profile.name))])?;
     let sheet = layout::find(&rules, rows, at).map_err(cap)?;
     let read = read::read(&rules, &sheet, rows, at, ov).map_err(cap)?;
     build::build(&rules, &sheet, read, at).map_err(cap)
@@ -291,11 +305,9 @@ fn cap(mut issues: Vec<ProfileIssue>) -> Vec<ProfileIssue> {
     if issues.len() > MAX_ISSUES {
         let more = issues.len() - MAX_ISSUES;
         issues.truncate(MAX_ISSUES);
-        issues.push(ProfileIssue {
-            row: None,
-            column: None,
-            message: format!("… and {more} more problems like these; fix the ones above and run again"),
-        });
+        issues.push(ProfileIssue::general(format!(
+            "… and {more} more problems like these; fix the ones above and run again"
+        )));
     }
     issues
 }

@@ -4,21 +4,25 @@
 
 #[path = "cells.rs"]
 mod cells;
+#[path = "totals.rs"]
+mod totals;
 
-use super::layout::{is_blank, Col, Frame};
+use super::layout::{is_blank, trim, Col, Frame};
 use super::spec::{DocKind, Rules};
 use super::values::{self, Cust};
 use super::{FastMap, Overrides, ProfileIssue, RawRow, Where};
 use crate::money::Currency;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use std::rc::Rc;
 
 /// One data row, read.
 pub(super) struct Record {
     pub row: u64,
     pub kind: DocKind,
     pub document_no: String,
-    pub customer: Cust,
+    /// Shared: a customer repeats on many rows.
+    pub customer: Rc<Cust>,
     pub email: String,
     pub doc_date: NaiveDate,
     pub due_date: Option<NaiveDate>,
@@ -60,47 +64,6 @@ struct Line<'r> {
     failed: bool,
 }
 
-/// Running sums of the rows a total covers, overall and per currency (SAP prints one total line per currency).
-#[derive(Default)]
-struct Sums {
-    all: Sum,
-    by_currency: Vec<(String, Sum)>,
-}
-
-#[derive(Clone, Copy, Default)]
-struct Sum {
-    amount: Decimal,
-    open: Decimal,
-    failed: bool,
-}
-
-impl Sum {
-    fn add(&mut self, l: &Line) {
-        self.amount += l.value.unwrap_or_default();
-        self.open += l.open_value.unwrap_or_default();
-        self.failed |= l.failed;
-    }
-}
-
-impl Sums {
-    fn add(&mut self, currency: &str, l: &Line) {
-        self.all.add(l);
-        match self.by_currency.iter_mut().find(|(k, _)| k == currency) {
-            Some((_, s)) => s.add(l),
-            None => {
-                let mut s = Sum::default();
-                s.add(l);
-                self.by_currency.push((currency.to_string(), s));
-            }
-        }
-    }
-}
-
-/// The currency cell of a line, as written (totals are matched to rows by it).
-fn c_cur<'l>(f: &Frame, l: &Line<'l>) -> &'l str {
-    f.cols.currency.as_ref().map_or("", |col| get(l.cells, col))
-}
-
 /// A problem in a cell, kept with its row so a shifted row can be reported once.
 struct CellErr {
     /// Index into the lines read.
@@ -119,7 +82,7 @@ struct State<'a, 'r> {
 }
 
 fn get<'c>(cells: &'c [String], col: &Col) -> &'c str {
-    cells.get(col.idx).map_or("", |s| s.trim())
+    cells.get(col.idx).map_or("", |s| trim(s))
 }
 
 pub(super) fn read(
@@ -130,7 +93,7 @@ pub(super) fn read(
     ov: &Overrides,
 ) -> Result<Read, Vec<ProfileIssue>> {
     let mut st = State { r, f, at, lines: Vec::new(), errs: Vec::new(), other: Vec::new() };
-    let (mut all, mut group) = (Sums::default(), Sums::default());
+    let (mut all, mut group) = (totals::Sums::default(), totals::Sums::default());
     let mut closed = false;
     let mut section: Option<&str> = None;
     let (mut subtotals, mut totals, mut last) = (0, 0, f.header_row);
@@ -140,7 +103,7 @@ pub(super) fn read(
         if is_blank(&raw.cells) {
             continue;
         }
-        let first = raw.cells.iter().map(|s| s.trim()).find(|s| !s.is_empty()).unwrap_or("");
+        let first = raw.cells.iter().map(|s| trim(s)).find(|s| !s.is_empty()).unwrap_or("");
         last = raw.row;
         let class = match classes.get(first) {
             Some(c) => *c,
@@ -170,23 +133,23 @@ pub(super) fn read(
             continue;
         }
         if r.p.layout.section_rows {
-            let mut filled = raw.cells.iter().enumerate().filter(|(_, c)| !c.trim().is_empty()).map(|(j, _)| j);
+            let mut filled = raw.cells.iter().enumerate().filter(|(_, c)| !trim(c).is_empty()).map(|(j, _)| j);
             if let (Some(j), None) = (filled.next(), filled.next()) {
                 if j <= f.first_named {
                     section = Some(first);
-                    group = Sums::default();
+                    group = totals::Sums::default();
                     closed = false;
                     continue;
                 }
             }
         }
         if closed {
-            group = Sums::default();
+            group = totals::Sums::default();
             closed = false;
         }
         st.line(raw, section);
         if let Some(l) = st.lines.last() {
-            let cur = c_cur(f, l);
+            let cur = totals::currency_cell(f, l);
             all.add(cur, l);
             group.add(cur, l);
         }
@@ -202,8 +165,7 @@ pub(super) fn read(
     if st.lines.is_empty() && st.errs.is_empty() && st.other.is_empty() {
         return Err(vec![st.at.issue_row(
             f.header_row,
-            "no data rows below the header; nothing to ingest (export the \
-                                                          report with its rows, not just the heading)",
+            "no data rows below the header; nothing to ingest (export the report with its rows, not just the heading)",
         )]);
     }
     let (key_date, key_source) = st.key_date(rows, ov);
@@ -301,7 +263,7 @@ impl<'a, 'r> State<'a, 'r> {
         }
         if let (Some(col), Some(status)) = (&c.status, &r.p.status) {
             let s = get(cells, col);
-            if status.ignore.iter().any(|x| x.trim().to_lowercase() == s.to_lowercase()) {
+            if status.ignore.iter().any(|x| same_word(x, s)) {
                 l.ignored = Some(format!("status {s}"));
             }
         }
@@ -376,97 +338,11 @@ impl<'a, 'r> State<'a, 'r> {
         }
     }
 
-    /// A total or subtotal row checked against the sums of the rows it covers; a mismatch names the total cell.
-    fn check_total(&mut self, raw: &RawRow, label: &str, sums: &Sums, what: &str) {
-        let (r, c) = (self.r, &self.f.cols);
-        let currency = match (&c.currency, r.by_currency) {
-            (Some(col), true) => Some(get(&raw.cells, col)).filter(|s| !s.is_empty()),
-            _ => None,
-        };
-        let sum = match currency {
-            Some(cur) => sums.by_currency.iter().find(|(k, _)| k == cur).map(|(_, s)| *s).unwrap_or_default(),
-            None => sums.all,
-        };
-        // A row that failed makes any sum meaningless; its own error says what is wrong.
-        if sum.failed {
-            return;
-        }
-        let checks = [(r.total_amount, c.amount.as_ref(), sum.amount), (r.total_open, c.open.as_ref(), sum.open)];
-        for (on, col, sum) in checks {
-            let (true, Some(col)) = (on, col) else { continue };
-            let text = get(&raw.cells, col);
-            if text.is_empty() {
-                continue;
-            }
-            let total = match values::amount(r, text, self.at.typed_cells) {
-                Ok(p) => p.value,
-                Err(m) => {
-                    let issue = self.at.issue_at(raw.row, col.idx, &col.heading, &format!("the total row's {m}"));
-                    self.other.push(issue);
-                    continue;
-                }
-            };
-            if sum != total {
-                let scale = total.scale().max(sum.normalize().scale());
-                let shown = |mut v: Decimal| {
-                    v.rescale(scale);
-                    v
-                };
-                let cur = currency.map(|c| format!(" for {c}")).unwrap_or_default();
-                let issue = self.at.issue_at(
-                    raw.row,
-                    col.idx,
-                    &col.heading,
-                    &format!(
-                        "the '{label}' total{cur} is {text} but {what} add up to {} (off by {}); a row is missing or \
-                         was edited — export the report again",
-                        shown(sum),
-                        shown((total - sum).abs())
-                    ),
-                );
-                self.other.push(issue);
-            }
-        }
-    }
-
-    /// The export's key date: `--as-of`, else the title (the profile's key_date patterns); both must agree.
-    fn key_date(&mut self, rows: &[RawRow], ov: &Overrides) -> (Option<NaiveDate>, String) {
-        let mut title = None;
-        'rows: for raw in rows.iter().take(self.f.header_idx) {
-            for cell in &raw.cells {
-                let cell = cell.trim();
-                for re in &self.r.key_date {
-                    if let Some(caps) = re.captures(cell) {
-                        let text = caps.get(1).or_else(|| caps.get(0)).map_or("", |m| m.as_str());
-                        title = Some((raw.row, cell.to_string(), values::key_date(self.r, text)));
-                        break 'rows;
-                    }
-                }
-            }
-        }
-        match (ov.as_of, title) {
-            (Some(a), Some((row, cell, Some(d)))) if a != d => {
-                self.other.push(self.at.issue_row(
-                    row,
-                    &format!(
-                        "the title says '{cell}' (key date {d}) but --as-of is {a}; the key date is the export's: drop \
-                         --as-of or correct it"
-                    ),
-                ));
-                (Some(a), "--as-of".into())
-            }
-            (Some(a), _) => (Some(a), "--as-of".into()),
-            (None, Some((_, cell, Some(d)))) => (Some(d), format!("the title '{cell}'")),
-            (None, Some((_, cell, None))) => (None, format!("the title '{cell}' (not a date arx can read)")),
-            (None, None) => (None, String::new()),
-        }
-    }
-
     /// Second pass: dates (one format per column), customers, currencies, kinds; the records of clean rows.
     fn records(&mut self) -> (Vec<Record>, Vec<Ignored>) {
         let (r, c) = (self.r, &self.f.cols);
         let dates = self.column_dates();
-        let mut customers: FastMap<&'r str, Cust> = FastMap::default();
+        let mut customers: FastMap<&'r str, Rc<Cust>> = FastMap::default();
         let no_currency = c.currency.is_none() && r.currency.is_none();
         let mut currency_reported = false;
         let mut records = Vec::new();
@@ -547,15 +423,11 @@ impl<'a, 'r> State<'a, 'r> {
             };
             if currency.is_none() && no_currency && !currency_reported {
                 currency_reported = true;
-                self.other.push(ProfileIssue {
-                    row: None,
-                    column: None,
-                    message: format!(
-                        "the file has no currency column and profile '{}' no default currency: pass --currency with \
-                         the currency of its amounts (e.g. --currency USD)",
-                        r.p.name
-                    ),
-                });
+                self.other.push(ProfileIssue::general(format!(
+                    "the file has no currency column and profile '{}' no default currency: pass --currency with the \
+                     currency of its amounts (e.g. --currency USD)",
+                    r.p.name
+                )));
             }
             if let (Some(cur), Some(col)) = (currency, c.amount.as_ref()) {
                 let text = get(cells, col);
@@ -614,8 +486,8 @@ impl<'a, 'r> State<'a, 'r> {
         &self,
         l: &Line<'r>,
         errs: &mut Vec<(&'a Col, String)>,
-        cache: &mut FastMap<&'r str, Cust>,
-    ) -> Option<Cust> {
+        cache: &mut FastMap<&'r str, Rc<Cust>>,
+    ) -> Option<Rc<Cust>> {
         let (r, c) = (self.r, &self.f.cols);
         if let Some(col) = &c.customer_id {
             let id = get(l.cells, col);
@@ -623,18 +495,22 @@ impl<'a, 'r> State<'a, 'r> {
                 errs.push((col, "the customer is empty".into()));
                 return None;
             }
-            let name = [c.customer_name.as_ref(), c.customer.as_ref()]
-                .into_iter()
-                .flatten()
-                .map(|col| get(l.cells, col))
-                .find(|s| !s.is_empty())
-                .unwrap_or(id);
-            return Some(Cust { id: id.to_string(), name: name.to_string(), parent: None });
+            // The first row of a customer names it.
+            let cust = cache.entry(id).or_insert_with(|| {
+                let name = [c.customer_name.as_ref(), c.customer.as_ref()]
+                    .into_iter()
+                    .flatten()
+                    .map(|col| get(l.cells, col))
+                    .find(|s| !s.is_empty())
+                    .unwrap_or(id);
+                Rc::new(Cust { id: id.to_string(), name: name.to_string(), parent: None })
+            });
+            return Some(Rc::clone(cust));
         }
         let text = c.customer.as_ref().map(|col| get(l.cells, col)).filter(|s| !s.is_empty()).or(l.section);
         match text {
             // The pattern is a regex, slow over a million rows; customers repeat.
-            Some(t) => Some(cache.entry(t).or_insert_with(|| values::customer(r, t)).clone()),
+            Some(t) => Some(Rc::clone(cache.entry(t).or_insert_with(|| Rc::new(values::customer(r, t))))),
             None => {
                 match &c.customer {
                     Some(col) => errs.push((col, "the customer is empty".into())),
@@ -647,6 +523,16 @@ impl<'a, 'r> State<'a, 'r> {
                 None
             }
         }
+    }
+}
+
+/// Equal ignoring case (and the profile value's surrounding spaces); ASCII without allocating.
+pub(super) fn same_word(a: &str, b: &str) -> bool {
+    let a = a.trim();
+    if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a.to_lowercase() == b.to_lowercase()
     }
 }
 

@@ -32,7 +32,7 @@ pub struct Profile {
     pub layout: Layout,
     pub columns: Columns,
     pub amount: Amount,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_default")]
     pub customer: CustomerRules,
     #[serde(default)]
     pub doc_types: DocTypes,
@@ -40,12 +40,16 @@ pub struct Profile {
     pub status: Option<Status>,
     #[serde(default)]
     pub sign: Sign,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_default")]
     pub rows: Rows,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clearing: Option<Clearing>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open_items: Option<OpenItems>,
+}
+
+fn is_default<T: Default + PartialEq>(v: &T) -> bool {
+    *v == T::default()
 }
 
 fn default_decimal() -> String {
@@ -349,7 +353,7 @@ impl<'p> Rules<'p> {
                 None => {
                     return Err(format!(
                         "date_formats: \"{f}\" is not a date format arx knows; use e.g. DD.MM.YYYY, MM/DD/YYYY, \
-                         M/D/YYYY, DD/MM/YYYY, YYYY-MM-DD, YYYYMMDD, DD-MMM-YYYY, D MMMM YYYY or excel"
+                         M/D/YYYY, DD/MM/YYYY, YYYY-MM-DD, YYYYMMDD, DD-MMM-YYYY, D MMM YYYY or excel"
                     ))
                 }
             }
@@ -499,7 +503,11 @@ impl<'p> Rules<'p> {
 
     /// The kind a type code stands for.
     pub(super) fn code(&self, text: &str) -> Option<DocKind> {
-        let n = norm_code(text);
+        let t = text.trim();
+        if t.is_ascii() {
+            return self.codes.iter().find(|(c, _)| c.eq_ignore_ascii_case(t)).map(|(_, k)| *k);
+        }
+        let n = norm_code(t);
         self.codes.iter().find(|(c, _)| *c == n).map(|(_, k)| *k)
     }
 }
@@ -508,19 +516,21 @@ fn norm_code(s: &str) -> String {
     s.trim().to_lowercase()
 }
 
-/// A toml error as one line: the message, where it is (line and table), and the offending text.
+/// A toml error as one line: the message, the table it is in and the offending text. No line number: a profile
+/// from arx.toml arrives re-serialised, so its lines are not the file's.
 pub(super) fn toml_error(name: &str, text: &str, e: &toml::de::Error) -> String {
     let msg = e.message().trim().to_string();
     let Some(span) = e.span() else { return format!("profile '{name}': {msg}") };
     let before = text.get(..span.start).unwrap_or("");
-    let line = before.matches('\n').count() + 1;
+    let line = before.matches('\n').count();
     let table = before
         .lines()
         .rev()
         .map(str::trim)
         .find(|l| l.starts_with('[') && !l.starts_with("[["))
-        .map(|t| format!(" in {t}"))
+        .map(|t| format!(", in {t}"))
         .unwrap_or_default();
-    let snippet = text.lines().nth(line - 1).unwrap_or("").trim();
-    format!("profile '{name}', line {line}{table}: {msg} (`{snippet}`)")
+    let snippet = text.lines().nth(line).unwrap_or("").trim();
+    let snippet = if snippet.is_empty() { String::new() } else { format!(" (`{snippet}`)") };
+    format!("profile '{name}'{table}: {msg}{snippet}")
 }

@@ -12,7 +12,9 @@ pub(super) fn amount(r: &Rules, text: &str, typed: bool) -> Result<ParsedAmount,
     if t.is_empty() {
         return Err("the amount is empty; give a number".into());
     }
-    if typed && is_plain_number(t) {
+    // A plain number ("-1190.00") reads the same in any style whose decimal mark it uses: skip the general parser,
+    // which a million rows feel.
+    if is_plain_number(t) && (typed || r.style.decimal == '.' || !t.contains('.')) {
         if let Ok(value) = Decimal::from_str_exact(t) {
             return Ok(ParsedAmount { value, currency: None });
         }
