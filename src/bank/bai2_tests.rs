@@ -1,4 +1,6 @@
 use super::*;
+use crate::bank::bai2_text::{ach_reason, scan_tags};
+use crate::bank::ReferredDocument;
 
 const REAL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/real/bank/");
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/bank/bai2/");

@@ -5,10 +5,13 @@
 //! Readers stream entries to a sink, so memory doesn't grow with the file.
 
 pub mod bai2;
+mod bai2_text;
 pub mod camt;
 pub mod mt940;
+mod mt940_info;
 pub mod payments;
 mod types;
+mod xml_source;
 
 pub use types::*;
 

@@ -1,4 +1,5 @@
 use super::*;
+use crate::bank::mt940_info::join_display;
 use std::io::{BufReader, Cursor, Read};
 
 const REAL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/real/bank/");

@@ -4,6 +4,7 @@
 //! store is untouched unless the whole call is clean. `--skip-invalid` commits the valid rows
 //! and writes the rest, with their reasons, to a rejects CSV.
 
+mod admit;
 mod bank_input;
 pub mod book;
 pub mod canonical;
@@ -17,18 +18,18 @@ pub mod text;
 
 use crate::bank::{self, BankFormat};
 use crate::error::{ArxError, Issue, Result};
-use crate::model::{
-    Application, ApplicationKind, Customer, Dispute, DocType, Document, GlBalance, Kind, Payment, Remittance,
-};
+use crate::model::{Application, Customer, Dispute, Document, GlBalance, Kind, Payment, Remittance};
 use crate::money;
 use crate::progress;
 use crate::store::{self, FileAudit};
 use crate::workspace::Workspace;
+use admit::Admission;
+pub use admit::{admit_generated, Admit};
 use anyhow::Context;
 use book::{Book, InBook};
 use canonical::{Ctx, Fields, Header};
 use source::{CsvSource, RowRead, SourceError};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// A validated ingest request.
@@ -516,319 +517,6 @@ fn process<R: InBook + Admit>(
     Ok(out)
 }
 
-/// Admits parsed records into the book one by one, whatever file format they came from:
-/// duplicates within the call, changes to stored records (`--replace`), the ledger checks of
-/// `Admit`, and the counts for the audit trail.
-pub(crate) struct Admission {
-    display: String,
-    file_no: u16,
-    /// Keys of rejected rows (there are few), so a later duplicate is still caught.
-    seen_rejected: HashMap<String, u64>,
-    out: Outcome,
-}
-
-impl Admission {
-    fn new(book: &mut Book, display: &str, out: Outcome) -> Admission {
-        Admission {
-            display: display.to_string(),
-            file_no: book.next_file_no(display),
-            seen_rejected: HashMap::new(),
-            out,
-        }
-    }
-
-    /// Offers one valid record read from `line`; `raw` gives the row's fields if it is rejected
-    /// (only then: most rows are accepted, and formatting them costs).
-    fn offer<R: InBook + Admit>(
-        &mut self,
-        book: &mut Book,
-        plan: &IngestPlan,
-        record: R,
-        line: u64,
-        raw: &dyn Fn(&R) -> Vec<String>,
-    ) -> Result<()> {
-        let display = self.display.as_str();
-        let file_no = self.file_no;
-        let out = &mut self.out;
-        let mut row_issues = Vec::new();
-        let key = record.key();
-        let table = R::table_ref(book);
-        let pos = table.find(&key);
-        // The same key earlier in this call: in this file it is a duplicate; in another file of
-        // the call it is one too (which version is meant can't be told), unless identical.
-        let seen = pos.and_then(|p| table.seen_at(p));
-        let first = match seen {
-            Some((f, row)) if f == file_no => Some(row),
-            _ => self.seen_rejected.get(key.as_ref()).copied(),
-        };
-        if let Some(first) = first {
-            let message = format!(
-                "duplicate {} key {} (also on row {first}); each record may appear once per file",
-                R::KIND,
-                R::KIND.key_columns().join("+")
-            );
-            row_issues.push(Issue::new(display, Some(line), Some(R::KIND.key_columns()[0]), message));
-        } else if let Some((f, row)) = seen.filter(|_| pos.is_some_and(|p| *table.at(p) != record)) {
-            let other = book.file_names.get(usize::from(f) - 1).cloned().unwrap_or_default();
-            let message = format!(
-                "{} '{}' is also in {other} row {row} of this call, with different content; keep one of them",
-                R::KIND,
-                key.replace('\u{1f}', " / ")
-            );
-            row_issues.push(Issue::new(display, Some(line), Some(R::KIND.key_columns()[0]), message));
-        }
-        let previous = pos.map(|p| table.at(p));
-        let unchanged = previous == Some(&record);
-        if row_issues.is_empty() && !unchanged {
-            if let Some(prev) = previous.filter(|p| !plan.replace && !R::updates_in_place(Some(*p), &record)) {
-                let message = format!(
-                    "{} '{}' is already in the workspace with different content ({}); pass --replace to supersede it (the old version is kept in history)",
-                    R::KIND,
-                    key.replace('\u{1f}', " / "),
-                    book::describe_difference(prev, &record)
-                );
-                row_issues.push(Issue::new(display, Some(line), Some(R::KIND.key_columns()[0]), message));
-            } else if let Some((column, message)) = record.admit(previous, book) {
-                row_issues.push(Issue::new(display, Some(line), Some(column), message));
-            }
-        }
-        if !row_issues.is_empty() {
-            self.seen_rejected.entry(key.into_owned()).or_insert(line);
-            let fields = raw(&record);
-            out.rejects.push(Reject { line, fields, issues: row_issues });
-            return Ok(());
-        }
-        drop(key);
-        if let Some(customer) = record.customer_ref() {
-            if !book.customers.contains_key(customer) {
-                out.unknown_customers += 1;
-                if out.unknown_customer_example.is_empty() {
-                    out.unknown_customer_example = customer.to_string();
-                }
-            }
-        }
-        if unchanged {
-            out.unchanged += 1;
-            if let Some(p) = pos {
-                R::table(book).mark_seen(p, file_no, line);
-            }
-            return Ok(());
-        }
-        if pos.is_none() && R::table_ref(book).len() >= u32::MAX as usize - 1 {
-            return Err(ArxError::Runtime(anyhow::anyhow!(
-                "{display}: more than 4 billion {} in one workspace",
-                R::KIND
-            )));
-        }
-        record.accepted(pos, book);
-        if pos.is_some() {
-            out.replaced += 1;
-        } else {
-            out.added += 1;
-        }
-        let table = R::table(book);
-        let p = table.put(record, pos, false);
-        table.mark_seen(p, file_no, line);
-        Ok(())
-    }
-}
-
-/// Checks a record against the rest of the ledger before it is accepted (over-application,
-/// replacements that would leave applications hanging), and keeps running totals after.
-pub trait Admit: Sized {
-    /// Some((column, message)) when the record cannot be accepted.
-    fn admit(&self, _previous: Option<&Self>, _book: &Book) -> Option<(&'static str, String)> {
-        None
-    }
-    /// Called just before the record is stored at `pos` (replacing what is there) or added.
-    fn accepted(&self, _pos: Option<u32>, _book: &mut Book) {}
-    /// The customer this record names, for the unknown-customer note.
-    fn customer_ref(&self) -> Option<&str> {
-        None
-    }
-    /// Whether a changed version may supersede the stored one without `--replace`
-    /// (a dispute moving from open to resolved is news, not a conflict).
-    fn updates_in_place(_previous: Option<&Self>, _new: &Self) -> bool {
-        false
-    }
-}
-
-impl Admit for Customer {}
-impl Admit for Remittance {}
-impl Admit for GlBalance {}
-
-impl Admit for Dispute {
-    fn updates_in_place(previous: Option<&Self>, new: &Self) -> bool {
-        use crate::model::DisputeStatus::{Open, Resolved};
-        matches!(previous, Some(p) if p.status == Open && new.status == Resolved && p.reason == new.reason)
-    }
-}
-
-/// Whether `applied` (Σ applications) fits within `amount`, in the amount's direction.
-fn fits(applied: i64, amount: i64) -> bool {
-    if amount >= 0 {
-        (0..=amount).contains(&applied)
-    } else {
-        (amount..=0).contains(&applied)
-    }
-}
-
-impl Admit for Document {
-    fn admit(&self, previous: Option<&Self>, book: &Book) -> Option<(&'static str, String)> {
-        let previous = previous?;
-        let no = &self.document_no;
-        if previous.currency != self.currency {
-            return Some((
-                "currency",
-                format!(
-                    "document '{no}' is stored in {}; a document's currency cannot change (book it as a new document)",
-                    previous.currency
-                ),
-            ));
-        }
-        let first = [book.first_applied_to.get(no), book.first_applied_from_credit.get(no)].into_iter().flatten().min();
-        if let Some(first) = first.filter(|d| **d < self.doc_date) {
-            return Some((
-                "doc_date",
-                format!(
-                    "'{no}' has applications from {first}; it cannot be dated later ({}) than they are",
-                    self.doc_date
-                ),
-            ));
-        }
-        let from_credit = book.applied_from_credit.get(no).copied().unwrap_or(0);
-        if from_credit != 0 && self.doc_type != DocType::CreditNote {
-            return Some((
-                "doc_type",
-                format!("'{no}' is used as a credit note by applications; it must stay a credit_note"),
-            ));
-        }
-        let applied = book.applied_to.get(no).copied().unwrap_or(0);
-        if !Book::within(self.amount, applied, from_credit) {
-            return Some((
-                "amount",
-                format!(
-                    "{} is already applied to this document; the new amount {} would be over-applied. Correct those applications first (ingest them again with --replace)",
-                    money::format_minor(applied + from_credit, self.currency),
-                    money::format_minor(self.amount, self.currency)
-                ),
-            ));
-        }
-        None
-    }
-    fn customer_ref(&self) -> Option<&str> {
-        Some(&self.customer_id)
-    }
-}
-
-impl Admit for Payment {
-    fn admit(&self, previous: Option<&Self>, book: &Book) -> Option<(&'static str, String)> {
-        let previous = previous?;
-        let id = &self.payment_id;
-        if previous.currency != self.currency {
-            return Some((
-                "currency",
-                format!("payment '{id}' is stored in {}; a payment's currency cannot change", previous.currency),
-            ));
-        }
-        if let Some(first) = book.first_applied_from_payment.get(id).filter(|d| **d < self.payment_date) {
-            return Some((
-                "payment_date",
-                format!(
-                    "payment '{id}' is applied from {first}; it cannot be dated later ({}) than its applications",
-                    self.payment_date
-                ),
-            ));
-        }
-        let applied = book.applied_from_payment.get(id).copied().unwrap_or(0);
-        (!fits(applied, self.amount)).then(|| {
-            (
-                "amount",
-                format!(
-                    "{} of this payment is already applied; the new amount {} would be over-applied. Correct those applications first (ingest them again with --replace)",
-                    money::format_minor(applied, self.currency),
-                    money::format_minor(self.amount, self.currency)
-                ),
-            )
-        })
-    }
-    fn customer_ref(&self) -> Option<&str> {
-        self.customer_id.as_deref()
-    }
-}
-
-impl Admit for Application {
-    fn admit(&self, previous: Option<&Self>, book: &Book) -> Option<(&'static str, String)> {
-        let prev = |f: &dyn Fn(&Application) -> bool| previous.filter(|p| f(p)).map(|p| p.amount).unwrap_or(0);
-        let fmt = |m: i64| money::format_minor(m, self.currency);
-        let doc = book.documents.get(&self.document_no)?;
-        let to_doc = book.applied_to.get(&self.document_no).copied().unwrap_or(0) - prev(&|_| true) + self.amount;
-        // A credit note's open amount is what was drawn from it net of what was applied to it
-        // (refunds): both directions together must stay within its amount.
-        let from_doc = book.applied_from_credit.get(&self.document_no).copied().unwrap_or(0);
-        if !Book::within(doc.amount, to_doc, from_doc) {
-            return Some((
-                "amount",
-                format!(
-                    "over-application: {} would be applied to document '{}' of {} ({} applied before this row); apply at most its open amount",
-                    fmt(to_doc),
-                    self.document_no,
-                    fmt(doc.amount),
-                    fmt(to_doc - self.amount)
-                ),
-            ));
-        }
-        match self.kind {
-            ApplicationKind::Payment => {
-                let p = book.payments.get(&self.source)?;
-                let from = book.applied_from_payment.get(&self.source).copied().unwrap_or(0)
-                    - prev(&|a| a.kind == ApplicationKind::Payment)
-                    + self.amount;
-                (!fits(from, p.amount)).then(|| {
-                    (
-                        "amount",
-                        format!(
-                            "over-application: {} would be applied from payment '{}' of {} ({} applied before this row)",
-                            fmt(from),
-                            self.source,
-                            fmt(p.amount),
-                            fmt(from - self.amount)
-                        ),
-                    )
-                })
-            }
-            ApplicationKind::Credit => {
-                let c = book.documents.get(&self.source)?;
-                let from = book.applied_from_credit.get(&self.source).copied().unwrap_or(0)
-                    - prev(&|a| a.kind == ApplicationKind::Credit)
-                    + self.amount;
-                let to = book.applied_to.get(&self.source).copied().unwrap_or(0);
-                (!Book::within(c.amount, to, from)).then(|| {
-                    (
-                        "amount",
-                        format!(
-                            "over-application: {} would be drawn from credit note '{}' of {} ({} drawn before this row, {} refunded)",
-                            fmt(from),
-                            self.source,
-                            fmt(-c.amount),
-                            fmt(from - self.amount),
-                            fmt(-to)
-                        ),
-                    )
-                })
-            }
-            _ => None,
-        }
-    }
-    fn accepted(&self, pos: Option<u32>, book: &mut Book) {
-        if let Some(p) = pos {
-            let previous = book.applications.at(p).clone();
-            book.count_application(&previous, -1);
-        }
-        book.count_application(self, 1);
-    }
-}
-
 /// Where the rejects of input number `n` go; several inputs never share a file (two inputs
 /// may have the same name in different folders).
 fn rejects_path(ws: &Workspace, plan: &IngestPlan, input: &Path, kind: Kind, n: usize) -> PathBuf {
@@ -862,36 +550,4 @@ fn write_rejects(path: &Path, header: &[String], rejects: &[Reject]) -> Result<(
     }
     store::write_atomic(path, &bytes)?;
     Ok(())
-}
-
-/// Adds records arx itself made (`arx apply`) through the same checks as ingested ones. A
-/// rejection here is a bug in the producer, not bad input: it fails the whole run.
-pub fn admit_generated<R: InBook + Admit>(book: &mut Book, label: &str, records: Vec<R>) -> Result<u64> {
-    let plan = IngestPlan {
-        files: Vec::new(),
-        read: source::ReadOptions::default(),
-        sheet: None,
-        erp: None,
-        overrides: Default::default(),
-        kind: None,
-        profile: "generic".into(),
-        dry_run: false,
-        skip_invalid: false,
-        replace: false,
-        rejects: None,
-        quiet: true,
-        progress: false,
-    };
-    let mut admission = Admission::new(book, label, Outcome::new(Vec::new()));
-    for (n, r) in records.into_iter().enumerate() {
-        admission.offer(book, &plan, r, n as u64 + 1, &|_| Vec::new())?;
-    }
-    if let Some(reject) = admission.out.rejects.first() {
-        let detail: Vec<String> = reject.issues.iter().map(|i| i.message.clone()).collect();
-        return Err(ArxError::Runtime(anyhow::anyhow!(
-            "{label}: a record arx made was refused by the ledger checks ({}); nothing was written. Please report this",
-            detail.join("; ")
-        )));
-    }
-    Ok(admission.out.added)
 }
