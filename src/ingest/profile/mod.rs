@@ -176,37 +176,15 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// The canonical columns, in CONTRACT §2 order.
-    pub fn header(self) -> &'static [&'static str] {
-        match self {
-            Kind::Customers => {
-                &["customer_id", "name", "email", "credit_limit", "currency", "payment_terms", "parent_id", "address"]
-            }
-            Kind::Invoices => &[
-                "document_no",
-                "customer_id",
-                "doc_date",
-                "amount",
-                "currency",
-                "doc_type",
-                "due_date",
-                "reference",
-                "po_number",
-            ],
-            Kind::Payments => &[
-                "payment_id",
-                "payment_date",
-                "amount",
-                "currency",
-                "customer_id",
-                "payer_name",
-                "reference",
-                "bank_account",
-            ],
-            Kind::Applications => {
-                &["source", "document_no", "amount", "applied_date", "kind", "payment_id", "rule", "batch"]
-            }
-        }
+    /// The canonical columns, in CONTRACT §2 order (the model's, so the two can't drift).
+    pub fn header(self) -> Vec<&'static str> {
+        let kind = match self {
+            Kind::Customers => crate::model::Kind::Customers,
+            Kind::Invoices => crate::model::Kind::Invoices,
+            Kind::Payments => crate::model::Kind::Payments,
+            Kind::Applications => crate::model::Kind::Applications,
+        };
+        kind.canonical_columns().map(|c| c.name).collect()
     }
 
     pub fn name(self) -> &'static str {
