@@ -3,6 +3,7 @@
 //! ```text
 //! cargo run --release --example xlsxbench -- write ROWS OUT.xlsx   # canonical invoices, one sheet
 //! cargo run --release --example xlsxbench -- read FILE.xlsx        # calamine's bare read: every cell
+//! cargo run --release --example xlsxbench -- cells FILE.xlsx       # calamine's streaming cell reader
 //! ```
 //!
 //! `write` makes a workbook as Excel would hold an invoice export re-saved: a header row of the

@@ -250,6 +250,118 @@ pub fn open(path: &Path, kind: SpreadsheetKind, sheet: Option<&str>) -> Result<S
     }
 }
 
+/// Rows of an .xlsx sheet as `Sheet::rows` gives them, read cell by cell on a worker thread so
+/// the workbook's XML is parsed while the caller checks the rows already read (calamine's
+/// `worksheet_range` would load the whole sheet first and leave the second core idle). Empty rows
+/// are left out; rows come in order.
+pub struct RowStream {
+    name: String,
+    rx: std::sync::mpsc::Receiver<Vec<StreamedRow>>,
+    batch: std::vec::IntoIter<StreamedRow>,
+}
+
+/// A row as one record (one buffer, not a string per cell: rows are freed on another thread).
+type StreamedRow = (u32, Result<csv::StringRecord, CellIssue>);
+
+impl RowStream {
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl Iterator for RowStream {
+    type Item = StreamedRow;
+    fn next(&mut self) -> Option<StreamedRow> {
+        loop {
+            if let Some(row) = self.batch.next() {
+                return Some(row);
+            }
+            self.batch = self.rx.recv().ok()?.into_iter();
+        }
+    }
+}
+
+/// Opens `path` (an .xlsx) and streams `sheet` (or the first visible one); see [`RowStream`].
+pub fn stream_xlsx(path: &Path, sheet: Option<&str>) -> Result<RowStream, CellIssue> {
+    let kind = SpreadsheetKind::Xlsx;
+    let mut book: calamine::Xlsx<BufReader<File>> =
+        guarded(|| calamine::open_workbook(path)).map_err(|e| unreadable(path, kind, &e))?;
+    let metas = book.sheets_metadata();
+    let names: Vec<String> = metas.iter().map(|s| s.name.clone()).collect();
+    let first =
+        metas.iter().position(|s| s.typ == SheetType::WorkSheet && s.visible == SheetVisible::Visible).unwrap_or(0);
+    let name = pick_sheet(&names, sheet, first)?;
+    let is_1904 = book.has_1904_epoch();
+    let prefix = format!("{}!", quote_sheet(&name));
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<StreamedRow>>(16);
+    let sheet_name = name.clone();
+    let file = path.to_path_buf();
+    std::thread::spawn(move || {
+        let streamed = guarded(|| stream_cells(&mut book, &sheet_name, is_1904, &prefix, &tx));
+        if let Err(e) = streamed {
+            let _ = tx.send(vec![(0, Err(unreadable(&file, kind, &e)))]);
+        }
+    });
+    Ok(RowStream { name, rx, batch: Vec::new().into_iter() })
+}
+
+fn stream_cells(
+    book: &mut calamine::Xlsx<BufReader<File>>,
+    name: &str,
+    is_1904: bool,
+    prefix: &str,
+    tx: &std::sync::mpsc::SyncSender<Vec<StreamedRow>>,
+) -> Result<(), calamine::XlsxError> {
+    let mut reader = book.worksheet_cells_reader(name)?;
+    let mut batch: Vec<StreamedRow> = Vec::with_capacity(2048);
+    let mut row: Option<StreamedRow> = None;
+    while let Some(cell) = reader.next_cell()? {
+        let (r, c) = cell.get_position();
+        if row.as_ref().map(|x| x.0) != Some(r + 1) {
+            if let Some(done) = row.take().filter(|d| !matches!(&d.1, Ok(cells) if cells.is_empty())) {
+                batch.push(done);
+                if batch.len() >= 2048 && tx.send(std::mem::replace(&mut batch, Vec::with_capacity(2048))).is_err() {
+                    return Ok(());
+                }
+            }
+            row = Some((r + 1, Ok(csv::StringRecord::new())));
+        }
+        let Some((_, Ok(cells))) = row.as_mut() else { continue };
+        // Text cells (most of an export) go straight into the record, without a String each.
+        if let calamine::DataRef::SharedString(text) = cell.get_value() {
+            if !text.is_empty() {
+                while cells.len() < c as usize {
+                    cells.push_field("");
+                }
+                cells.push_field(text);
+            }
+            continue;
+        }
+        let data = Data::from(cell.get_value().clone());
+        match cell_text(&data, is_1904) {
+            Ok(text) if text.is_empty() => {}
+            Ok(text) => {
+                while cells.len() < c as usize {
+                    cells.push_field("");
+                }
+                cells.push_field(&text);
+            }
+            Err(message) => {
+                let issue =
+                    CellIssue { cell: Some(format!("{prefix}{}{}", column_letters(c as usize), r + 1)), message };
+                row = Some((r + 1, Err(issue)));
+            }
+        }
+    }
+    if let Some(done) = row.take().filter(|d| !matches!(&d.1, Ok(cells) if cells.is_empty())) {
+        batch.push(done);
+    }
+    if !batch.is_empty() {
+        let _ = tx.send(batch);
+    }
+    Ok(())
+}
+
 /// Sheet names, for messages.
 pub fn sheet_names(path: &Path, kind: SpreadsheetKind) -> Result<Vec<String>, CellIssue> {
     fn names<R: Reader<BufReader<File>>>(path: &Path, kind: SpreadsheetKind) -> Result<Vec<String>, CellIssue>

@@ -169,9 +169,13 @@ fn open_files(plan: &IngestPlan) -> Result<Vec<FileRun>> {
             continue;
         }
         if let Some(kind) = excel::sniff(path).map_err(cannot)? {
-            let source = match table::read_sheet(path, &display, kind, plan.sheet.as_deref())
-                .and_then(|rows| table::canonical_source(&display, rows).map_err(|i| vec![i]))
-            {
+            let read = if kind == excel::SpreadsheetKind::Xlsx {
+                table::canonical_xlsx(path, &display, plan.sheet.as_deref())
+            } else {
+                table::read_sheet(path, &display, kind, plan.sheet.as_deref())
+                    .and_then(|rows| table::canonical_source(&display, rows).map_err(|i| vec![i]))
+            };
+            let source = match read {
                 Ok(s) => s,
                 Err(found) => {
                     issues.extend(found);

@@ -148,7 +148,7 @@ pub struct CsvSource {
 }
 
 /// Rows from elsewhere: each its row in the original file and cells, or a problem with it.
-pub type GivenRows = Box<dyn Iterator<Item = Result<(u64, Vec<String>), Issue>>>;
+pub type GivenRows = Box<dyn Iterator<Item = Result<(u64, csv::StringRecord), Issue>>>;
 
 /// See [`CsvSource::cell_names`].
 pub type CellNamer = Box<dyn Fn(u64, &str) -> Option<String>>;
@@ -221,7 +221,8 @@ impl CsvSource {
         sha256: String,
         size: u64,
     ) -> io::Result<Result<CsvSource, Issue>> {
-        Self::from_given(display, header_row, header, Box::new(rows.into_iter().map(Ok)), sha256, size)
+        let rows = rows.into_iter().map(|(line, cells)| Ok((line, csv::StringRecord::from(cells))));
+        Self::from_given(display, header_row, header, Box::new(rows), sha256, size)
     }
 
     /// Like [`CsvSource::from_rows`], with rows produced as they are read (a streamed workbook).
@@ -325,14 +326,14 @@ impl CsvSource {
     pub fn next_row(&mut self, scratch: &mut csv::ByteRecord) -> Result<Option<RowRead>, SourceError> {
         if let Some(rows) = &mut self.rows {
             for row in rows.by_ref() {
-                let (line, cells) = match row {
+                let (line, record) = match row {
                     Ok(r) => r,
                     Err(issue) => return Ok(Some(RowRead::BadText { issue, fields: Vec::new() })),
                 };
-                if cells.iter().all(|c| c.trim().is_empty()) {
+                if record.iter().all(|c| c.trim().is_empty()) {
                     continue;
                 }
-                return Ok(Some(RowRead::Text { line, record: csv::StringRecord::from(cells) }));
+                return Ok(Some(RowRead::Text { line, record }));
             }
             return Ok(None);
         }

@@ -3,7 +3,7 @@
 //! these rows; a canonical workbook goes straight to the canonical checks.
 
 use super::excel::{self, SpreadsheetKind};
-use super::source::{CsvSource, ReadOptions, RowRead, SourceError};
+use super::source::{CsvSource, GivenRows, ReadOptions, RowRead, SourceError};
 use crate::error::Issue;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -128,5 +128,49 @@ pub fn canonical_source(display: &str, rows: Rows) -> Result<CsvSource, Issue> {
         src.cell_names = Some(Box::new(cell_namer(&sheet, &header)));
     }
     src.detected = rows.detected;
+    Ok(src)
+}
+
+/// A canonical table in an .xlsx, streamed: rows are checked while the workbook is still being
+/// read (see `excel::stream_xlsx`); the first row is the header.
+pub fn canonical_xlsx(path: &Path, display: &str, sheet: Option<&str>) -> Result<CsvSource, Vec<Issue>> {
+    let (sha256, size) =
+        file_sha(path).map_err(|e| vec![Issue::new(display, None, None, format!("cannot read: {e}"))])?;
+    let issue = |row: u32, e: excel::CellIssue| {
+        Issue::new(display, (row > 0).then_some(u64::from(row)), e.cell.as_deref(), e.message)
+    };
+    let mut stream = excel::stream_xlsx(path, sheet).map_err(|e| vec![issue(0, e)])?;
+    let name = stream.name().to_string();
+    let (header_row, header) = match stream.next() {
+        None => {
+            return Err(vec![Issue::new(
+                display,
+                None,
+                None,
+                "the sheet is empty; expected a header row naming the columns",
+            )])
+        }
+        Some((row, Err(e))) => return Err(vec![issue(row, e)]),
+        Some((row, Ok(cells))) => (row, cells),
+    };
+    let header: Vec<String> = header.iter().map(|c| c.trim().to_string()).collect();
+    let width = header.iter().rposition(|h| !h.is_empty()).map_or(0, |i| i + 1);
+    let header: Vec<String> = header.into_iter().take(width).collect();
+    let owned = display.to_string();
+    let rows: GivenRows = Box::new(stream.map(move |(row, cells)| match cells {
+        Ok(mut cells) => {
+            while cells.len() < width {
+                cells.push_field("");
+            }
+            Ok((u64::from(row), cells))
+        }
+        Err(e) => Err(Issue::new(&owned, (row > 0).then_some(u64::from(row)), e.cell.as_deref(), e.message)),
+    }));
+    let io = |e: std::io::Error| vec![Issue::new(display, None, None, format!("cannot read: {e}"))];
+    let mut src = CsvSource::from_given(display, u64::from(header_row), header.clone(), rows, sha256, size)
+        .map_err(io)?
+        .map_err(|i| vec![i])?;
+    src.cell_names = Some(Box::new(cell_namer(&name, &header)));
+    src.detected = Some(format!("sheet '{name}'"));
     Ok(src)
 }
