@@ -586,7 +586,21 @@ pub fn serial_date_text(serial: f64, is_1904: bool) -> Option<String> {
         return Some(clock());
     }
     let (y, m, d, ..) = ExcelDateTime::new(days as f64, ExcelDateTimeType::DateTime, is_1904).to_ymd_hms_milli();
-    Some(if time == 0 { format!("{y:04}-{m:02}-{d:02}") } else { format!("{y:04}-{m:02}-{d:02}T{}", clock()) })
+    // Written digit by digit: a million-row sheet has millions of date cells.
+    let mut out = String::with_capacity(19);
+    for (v, width, sep) in [(u32::from(y), 4, '-'), (u32::from(m), 2, '-'), (u32::from(d), 2, ' ')] {
+        for k in (0..width).rev() {
+            out.push(char::from(b'0' + (v / 10u32.pow(k) % 10) as u8));
+        }
+        if sep != ' ' {
+            out.push(sep);
+        }
+    }
+    if time != 0 {
+        out.push('T');
+        out.push_str(&clock());
+    }
+    Some(out)
 }
 
 /// A duration in days (Excel's `[h]:mm:ss` cells) as "h:mm:ss" with unbounded hours.
