@@ -27,7 +27,7 @@ cargo build --release --locked --bin arx --example applysynth
 ARX="$CARGO_TARGET_DIR/release/arx"
 SYNTH="$CARGO_TARGET_DIR/release/examples/applysynth"
 
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+source benches/lib.sh
 
 for set in $SETS; do
   case $set in
@@ -52,8 +52,8 @@ PY
   for run in $(seq "$RUNS"); do
     ws=$(mktemp -d)/ws; cp -r "$base" "$ws"
     /usr/bin/time -v "$ARX" --workspace "$ws" --quiet --no-progress apply -o "$ws/exceptions.xlsx" >/dev/null 2>"$ws/time.txt"
-    times+=("$(awk -F': ' '/Elapsed/ {split($2,t,":"); print (length(t)==3 ? t[1]*3600+t[2]*60+t[3] : t[1]*60+t[2])}' "$ws/time.txt")")
-    rss+=("$(awk -F': ' '/Maximum resident/ {printf "%.0f", $2/1024}' "$ws/time.txt")")
+    times+=("$(secs "$ws/time.txt")")
+    rss+=("$(mib "$ws/time.txt")")
     last="$ws"
   done
   "$ARX" --workspace "$last" --quiet export applications > "$d/arx-applications.csv"

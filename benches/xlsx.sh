@@ -22,9 +22,7 @@ f="$DATA/invoices-$ROWS.xlsx"
 [ -s "$f" ] || "$PEER" write "$ROWS" "$f"
 echo "file: $f, $(du -h "$f" | cut -f1)"
 
-secs() { awk -F': ' '/Elapsed/ {split($2,t,":"); print (length(t)==3 ? t[1]*3600+t[2]*60+t[3] : t[1]*60+t[2])}' "$1"; }
-mib() { awk -F': ' '/Maximum resident/ {printf "%.0f", $2/1024}' "$1"; }
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+source benches/lib.sh
 
 at=(); am=(); pt=(); pm=()
 for run in $(seq "$RUNS"); do

@@ -8,7 +8,7 @@ use crate::bank::payments::{Disposition, PaymentIds};
 use crate::bank::{self, BankFormat, ReadError};
 use crate::error::{ArxError, Result};
 use crate::ingest::book::Book;
-use crate::model::{CellRef, Kind, Payment, Record, Remittance};
+use crate::model::{cell_text, Kind, Payment, Record, Remittance};
 use crate::money::{self, Currency};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -18,14 +18,8 @@ fn outcome(kind: Kind) -> Outcome {
 }
 
 /// A record's canonical fields as text, for the rejects file.
-fn fields<R: Record>(r: &R, currency: Currency) -> Vec<String> {
-    (0..R::KIND.canonical_columns().count())
-        .map(|i| match r.cell(i) {
-            CellRef::Text(t) => t.unwrap_or("").to_string(),
-            CellRef::Date(d) => d.map(|d| d.to_string()).unwrap_or_default(),
-            CellRef::Money(m) => m.map(|m| money::format_minor(m, currency)).unwrap_or_default(),
-        })
-        .collect()
+fn fields<R: Record>(r: &R) -> Vec<String> {
+    (0..R::KIND.canonical_columns().count()).map(|i| cell_text(r, i)).collect()
 }
 
 /// Counts per currency, for the summary line.
@@ -79,12 +73,12 @@ pub(super) fn process(
                 } else {
                     returned.add(currency, -payment.amount);
                 }
-                if let Err(e) = payments.offer(book, plan, payment, line, &|p| fields::<Payment>(p, currency)) {
+                if let Err(e) = payments.offer(book, plan, payment, line, &|p: &Payment| fields(p)) {
                     failure = Some(e);
                     return;
                 }
                 for r in lines {
-                    if let Err(e) = remittances.offer(book, plan, r, line, &|r| fields::<Remittance>(r, currency)) {
+                    if let Err(e) = remittances.offer(book, plan, r, line, &|r: &Remittance| fields(r)) {
                         failure = Some(e);
                         return;
                     }

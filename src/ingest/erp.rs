@@ -50,8 +50,6 @@ pub(super) fn open(
             table::read_text(path, display, &plan.read)?
         }
     };
-    let raw: Vec<profile::RawRow> =
-        rows.rows.iter().map(|r| profile::RawRow { row: r.row, cells: r.cells.clone() }).collect();
     let at = match rows.sheet.as_deref() {
         Some(s) => Where::sheet(display, s, rows.typed, rows.date1904),
         None => Where::text(display),
@@ -59,7 +57,7 @@ pub(super) fn open(
     // A workbook's rows are the sheet's, not the file's lines, and a problem may span rows: then the
     // message says where in words.
     let in_sheet = rows.sheet.is_some();
-    let mapped = profile::map(profile, &raw, &at, overrides).map_err(|issues| {
+    let mapped = profile::map(profile, &rows.rows, &at, overrides).map_err(|issues| {
         let issue = |i: profile::ProfileIssue| {
             let many = i.place.starts_with("lines ");
             let message = if (in_sheet || many) && !i.place.is_empty() { i.to_string() } else { i.message };

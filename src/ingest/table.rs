@@ -9,12 +9,9 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::Path;
 
-/// One row of an input: its row number in the file (physical line, or the sheet's row) and cells.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RawRow {
-    pub row: u64,
-    pub cells: Vec<String>,
-}
+/// One row of an input (its row in the file and its cells): the profile engine's own type, so
+/// rows read here go to it as they are.
+pub use super::profile::RawRow;
 
 /// A whole input read to rows.
 pub struct Rows {
