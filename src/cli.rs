@@ -8,18 +8,24 @@ use std::path::PathBuf;
 
 const MAIN_EXAMPLES: &str = "\
 Examples:
-  arx init ~/ar                          create a workspace
-  arx ingest customers.csv invoices.csv payments.csv applications.csv
-  arx export invoices --format json      the ledger's invoices, for scripts
-  arx aging --as-of 2024-12-31 -o aging.xlsx
-  arx log                                the audit trail of every ingest
-  ARX_WORKSPACE=~/ar arx log --format csv";
+  arx init ~/ar --name \"ACME GmbH\" --currency EUR    create a workspace
+  export ARX_WORKSPACE=~/ar
+  arx ingest customers.csv invoices.csv payments.csv  canonical CSVs, kinds recognised from the columns
+  arx ingest FBL5N.xlsx --profile sap-fbl5n           an ERP export (sap-fbl5n, netsuite, quickbooks, xero)
+  arx apply statement.xml -o exceptions.xlsx          bank file in (camt/BAI2/MT940), cash applied
+  arx aging --as-of 2026-11-30 -o aging.xlsx          aging buckets for the month-end pack
+  arx dso --as-of 2026-11-30 --trend 12               DSO, BPDSO, ADD, CEI and their trend
+  arx disputes --as-of 2026-11-30                     open, opened and resolved disputes
+  arx export invoices --format json                   the ledger, for scripts
+  arx log                                             the audit trail of every ingest and apply
+
+Exit codes: 0 ok, 1 runtime error, 2 usage, 3 invalid input (nothing written), 4 a check failed.";
 
 #[derive(Parser, Debug)]
 #[command(
     name = "arx",
     version,
-    about = "Accounts receivable from the command line: ingest ERP exports into an append-only ledger, export it, audit it",
+    about = "Accounts receivable from the command line: ERP and bank exports into an exact, append-only ledger; cash application; aging, DSO and dispute reports to csv, json or xlsx",
     after_help = MAIN_EXAMPLES
 )]
 pub struct Cli {
@@ -312,7 +318,7 @@ pub struct DisputesArgs {
 
 #[derive(Args, Debug)]
 pub struct InitArgs {
-    /// Folder to create the workspace in (default: the current folder)
+    /// Folder to create the workspace in (default: --workspace or $ARX_WORKSPACE, else the current folder)
     pub dir: Option<PathBuf>,
     /// Company name for arx.toml
     #[arg(long, default_value = "My Company")]
@@ -408,6 +414,8 @@ pub struct LogArgs {}
 /// Options every command sees, resolved once.
 pub struct Globals {
     pub workspace: Option<PathBuf>,
+    /// The workspace came from $ARX_WORKSPACE, not from --workspace on the command line.
+    pub workspace_from_env: bool,
     pub quiet: bool,
     pub progress: bool,
     pub format: Option<FormatArg>,
@@ -417,6 +425,9 @@ impl Globals {
     pub fn from_cli(cli: &Cli) -> Globals {
         Globals {
             workspace: cli.workspace.clone(),
+            workspace_from_env: cli.workspace.is_some()
+                && std::env::var_os("ARX_WORKSPACE").is_some_and(|v| Some(PathBuf::from(&v)) == cli.workspace)
+                && !std::env::args_os().any(|a| a == "--workspace" || a.to_string_lossy().starts_with("--workspace=")),
             quiet: cli.quiet,
             progress: !cli.quiet && !cli.no_progress && std::io::stderr().is_terminal(),
             format: cli.format,

@@ -20,15 +20,63 @@ impl Issue {
 
 impl fmt::Display for Issue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
+        // Everything here may come from a file: a message must neither flood the terminal with
+        // a 1 GB value nor let an escape sequence in a value clear the screen.
+        write!(f, "{}", printable(&self.file, MAX_MESSAGE_CHARS))?;
         if let Some(r) = self.row {
             write!(f, ":{r}")?;
         }
         if let Some(c) = &self.column {
-            write!(f, ":{c}")?;
+            write!(f, ":{}", printable(c, MAX_QUOTED_CHARS))?;
         }
-        write!(f, ": {}", self.message)
+        write!(f, ": {}", printable(&self.message, MAX_MESSAGE_CHARS))
     }
+}
+
+/// At most this many characters of a value from a file are quoted in a message.
+pub const MAX_QUOTED_CHARS: usize = 100;
+/// A whole message is cut after this many characters (a safety net; values are clipped first).
+pub const MAX_MESSAGE_CHARS: usize = 1_000;
+
+/// `text` as it may be shown on a terminal: control and format characters (ESC, BEL, bidi
+/// overrides, zero-width spaces…) written as `\u{1b}`, and cut after `max` characters with an
+/// ellipsis saying how much was left out.
+pub fn printable(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max + 16));
+    let mut shown = 0usize;
+    for (i, c) in text.char_indices() {
+        if shown >= max {
+            let rest = text[i..].chars().count();
+            out.push_str(&format!("… ({rest} more characters)"));
+            break;
+        }
+        match c {
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() || is_format_char(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+        shown += 1;
+    }
+    out
+}
+
+/// A value from a file, quoted for a message: clipped to [`MAX_QUOTED_CHARS`], control
+/// characters escaped.
+pub fn quote_value(text: &str) -> String {
+    printable(text, MAX_QUOTED_CHARS)
+}
+
+/// Unicode format characters (category Cf) that show as nothing or reorder text: zero-width
+/// spaces and joiners, bidi marks, embeddings, overrides and isolates, the BOM, the soft hyphen,
+/// the word joiner and invisible operators, interlinear annotation and tag characters.
+pub fn is_format_char(c: char) -> bool {
+    matches!(c,
+        '\u{ad}' | '\u{600}'..='\u{605}' | '\u{61c}' | '\u{6dd}' | '\u{70f}' | '\u{180e}'
+        | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{206f}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}' | '\u{110bd}'
+        | '\u{1d173}'..='\u{1d17a}' | '\u{e0001}' | '\u{e0020}'..='\u{e007f}')
 }
 
 /// How many problems are printed before the rest are counted only.
@@ -86,6 +134,19 @@ impl ArxError {
             ArxError::Usage(_) => 2,
             ArxError::Input(_) => 3,
             ArxError::CheckFailed(_) => 4,
+        }
+    }
+
+    /// A write to stdout failed because the reader went away (`arx export | head -1`): not an error.
+    pub fn is_broken_pipe(&self) -> bool {
+        match self {
+            ArxError::Runtime(err) => err.chain().any(|cause| {
+                cause.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+                    || cause.downcast_ref::<csv::Error>().is_some_and(
+                        |c| matches!(c.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe),
+                    )
+            }),
+            _ => false,
         }
     }
 

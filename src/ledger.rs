@@ -145,6 +145,28 @@ pub enum LedgerError {
     UnknownPayment(String),
 }
 
+/// See [`Ledger::check_totals`]: the documents' and payments' amounts, by currency.
+pub fn check_amount_totals(amounts: impl Iterator<Item = (Currency, i64)>) -> Result<(), TotalsTooLarge> {
+    let mut sums: BTreeMap<Currency, i128> = BTreeMap::new();
+    for (currency, amount) in amounts {
+        *sums.entry(currency).or_default() += i128::from(amount.unsigned_abs());
+    }
+    match sums.into_iter().find(|(_, s)| *s > i128::from(i64::MAX)) {
+        Some((currency, sum)) => Err(TotalsTooLarge { currency, sum }),
+        None => Ok(()),
+    }
+}
+
+/// The ledger's amounts in one currency add up beyond what arx can total exactly.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the documents and payments in {currency} add up to {sum} minor units in absolute value, beyond what arx can total exactly (9,223,372,036,854,775,807); no report is printed rather than a wrong number. Split the ledger (one workspace per entity or year) or check for amounts loaded in the wrong unit"
+)]
+pub struct TotalsTooLarge {
+    pub currency: Currency,
+    pub sum: i128,
+}
+
 /// The current documents and payments, one version per key (later versions replace earlier).
 #[derive(Default)]
 pub struct Ledger {
@@ -164,6 +186,17 @@ impl Ledger {
             pays: Vec::with_capacity(pays),
             ..Ledger::default()
         }
+    }
+
+    /// Refuses a ledger whose amounts in one currency add up, in absolute value, beyond what a
+    /// 64-bit total holds. Every figure a report prints (balances, buckets, sales, totals of
+    /// any subset) is a signed sum of parts of these amounts — the admission checks keep each
+    /// application within its document and source — so once this bound holds no report total
+    /// can wrap or clamp: one check here instead of one per accumulator.
+    pub fn check_totals(&self) -> Result<(), TotalsTooLarge> {
+        let docs = self.docs.iter().filter(|d| d.live).map(|d| (d.currency, d.amount));
+        let pays = self.pays.iter().filter(|p| p.live).map(|p| (p.currency, p.amount));
+        check_amount_totals(docs.chain(pays))
     }
 
     /// The customer of the live document numbered `no`.

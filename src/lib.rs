@@ -4,6 +4,7 @@
 pub mod bank;
 pub mod cli;
 pub mod cmd;
+pub mod dates;
 pub mod error;
 pub mod frame;
 pub mod ingest;

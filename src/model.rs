@@ -304,7 +304,7 @@ fn parts_eq(key: &str, parts: &[&str], date: Option<NaiveDate>) -> bool {
         }
     }
     if let Some(d) = date {
-        if it.next().and_then(crate::ingest::canonical::parse_iso_date) != Some(d) {
+        if it.next().and_then(crate::dates::parse_iso) != Some(d) {
             return false;
         }
     }

@@ -245,7 +245,7 @@ impl fmt::Display for AmountError {
                 "'{text}' has more decimal places than {currency} allows ({allowed}); round it in the source or check the currency"
             ),
             AmountError::TooLarge(t) => {
-                write!(f, "'{t}' is too large to be an amount (arx accepts up to 10^15 minor units)")
+                write!(f, "'{t}' is too large to be an amount (arx accepts up to 10^17 minor units)")
             }
         }
     }
@@ -270,9 +270,12 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, AmountError> {
     Decimal::from_str_exact(normalized).map_err(|_| AmountError::TooLarge(t.to_string()))
 }
 
-/// The largest amount arx accepts, in minor units (10^15: ten trillion euros). Keeps every sum
-/// of millions of amounts far inside i64, and no real receivable comes near it.
-pub const MAX_MINOR: i64 = 1_000_000_000_000_000;
+/// The largest amount arx accepts, in minor units (10^17: a quadrillion in a two-decimal
+/// currency). High-nominal currencies need the room (ERPNext's own tests book
+/// 98,765,432,109,876.54; an invoice in rials, dong or rupiah runs to 10^13 and more); totals
+/// stay exact because the ledger refuses a currency whose amounts add up beyond i64
+/// (`ledger::check_amount_totals`), and 40-digit nonsense is still refused.
+pub const MAX_MINOR: i64 = 100_000_000_000_000_000;
 
 /// Converts an exact decimal to integer minor units of `currency`, refusing excess precision.
 pub fn to_minor(value: Decimal, currency: Currency, text: &str) -> Result<i64, AmountError> {

@@ -690,7 +690,7 @@ fn amount(s: &str, signed: bool) -> Result<Option<i64>, String> {
         "" => Ok(Some(0)),
         d => match d.parse::<i64>() {
             Ok(v) if v <= MAX_MINOR => Ok(Some(if neg { -v } else { v })),
-            _ => Err(format!("amount '{s}' is too large (arx accepts up to 10^15 minor units)")),
+            _ => Err(format!("amount '{s}' is too large (arx accepts up to 10^17 minor units)")),
         },
     }
 }

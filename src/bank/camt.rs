@@ -7,7 +7,7 @@
 use super::xml_source::Source;
 use super::{BankError, BankFile, BankFormat, Direction, Entry, EntrySink, Location, ReferredDocument, Statement};
 use crate::money::{self, Currency};
-use chrono::{DateTime, NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 use std::fmt::Write;
@@ -415,12 +415,19 @@ impl Parser {
     /// that is the bank's local booking day (converting to UTC could move it a day).
     fn date(&self, text: &str) -> Result<NaiveDate, BankError> {
         let t = text.trim();
-        let date = NaiveDate::parse_from_str(t, "%Y-%m-%d")
-            .or_else(|_| DateTime::parse_from_rfc3339(t).map(|d| d.date_naive()))
-            .or_else(|_| NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f").map(|d| d.date()));
-        date.map_err(|_| {
-            self.err(format!("'{t}' is not a date; camt dates look like 2014-01-05 or 2014-01-05T13:15:00"))
-        })
+        // xs:date may carry a time zone (`2014-01-05+01:00`, `2014-01-05Z`), xs:dateTime fractions
+        // and an offset; the day is taken as written (the bank's booking day).
+        let day = t.get(..10).and_then(crate::dates::parse_iso).filter(|_| is_time_suffix(t.get(10..).unwrap_or("")));
+        let Some(date) = day else {
+            return Err(self.err(format!(
+                "'{}' is not a date; camt dates look like 2014-01-05, 2014-01-05+01:00 or 2014-01-05T13:15:00",
+                crate::error::quote_value(t)
+            )));
+        };
+        if !crate::dates::in_range(date) {
+            return Err(self.err(crate::dates::out_of_range(t)));
+        }
+        Ok(date)
     }
 
     fn stmt_leaf(&mut self, d: usize, text: &str) -> Result<(), BankError> {
@@ -591,7 +598,7 @@ impl Parser {
         let base = Entry {
             location: Location { line: n.line, at: Some(n.at.clone()) },
             direction: dir,
-            reversal: n.reversal,
+            reversal: n.reversal || is_return_code(n.code.text().as_deref()),
             amount,
             currency: ccy,
             booking_date: n.booking,
@@ -733,6 +740,12 @@ impl Parser {
 fn apply(e: &mut Entry, tx: TxBuf) {
     e.bank_ref = tx.bank_ref.or(e.bank_ref.take());
     e.type_code = tx.code.text().or(e.type_code.take());
+    // A return is a return whichever way the bank says it: the reversal indicator, return
+    // information (`RtrInf`) or a return code in `BkTxCd`. The same rule as MT940's RC/RD and
+    // return codes and BAI2's return type codes (bank/payments.rs decides what each becomes).
+    if tx.return_reason.is_some() || is_return_code(e.type_code.as_deref()) {
+        e.reversal = true;
+    }
     let [instr, txid, mndt] = tx.refs;
     e.customer_ref = instr.or(txid).or(mndt);
     e.end_to_end_id = tx.e2e;
@@ -746,3 +759,43 @@ fn apply(e: &mut Entry, tx: TxBuf) {
 #[cfg(test)]
 #[path = "camt_tests.rs"]
 mod tests;
+
+/// ISO 20022 bank transaction sub-families that mark a return or reversal of an earlier
+/// transaction (`PMNT/RCDT/RRTN`: a received transfer returned; `PMNT/ICDT/RRTN`: our own
+/// transfer come back; `UPDD`: an unpaid direct debit; `RPCR`: a cancellation).
+fn is_return_code(code: Option<&str>) -> bool {
+    code.and_then(|c| c.rsplit('/').next()).is_some_and(|sub| matches!(sub, "RRTN" | "UPDD" | "RPCR"))
+}
+
+/// What may follow the day in an xs:date or xs:dateTime: nothing, a zone (`Z`, `+01:00`), or
+/// `T` and a time `hh:mm[:ss[.fff]]` with an optional zone.
+fn is_time_suffix(s: &str) -> bool {
+    fn zone(z: &str) -> bool {
+        let b = z.as_bytes();
+        z.is_empty()
+            || z == "Z"
+            || (matches!(b.first(), Some(b'+' | b'-'))
+                && b.len() == 6
+                && b[1..3].iter().all(u8::is_ascii_digit)
+                && b[3] == b':'
+                && b[4..].iter().all(u8::is_ascii_digit))
+    }
+    let Some(time) = s.strip_prefix('T') else { return zone(s) };
+    let end = time.find(['Z', '+', '-']).unwrap_or(time.len());
+    let (clock, z) = time.split_at(end);
+    let mut parts = clock.split(':');
+    let two = |p: Option<&str>, max: u8| {
+        p.is_some_and(|p| {
+            p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u8>().is_ok_and(|v| v <= max)
+        })
+    };
+    let (h, m) = (parts.next(), parts.next());
+    let secs_ok = match parts.next() {
+        None => true,
+        Some(sec) => {
+            let (whole, frac) = sec.split_once('.').unwrap_or((sec, "0"));
+            two(Some(whole), 60) && !frac.is_empty() && frac.bytes().all(|b| b.is_ascii_digit())
+        }
+    };
+    two(h, 23) && two(m, 59) && secs_ok && parts.next().is_none() && zone(z)
+}

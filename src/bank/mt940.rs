@@ -154,7 +154,13 @@ fn fail(line: u64, at: &str, message: impl std::fmt::Display) -> BankError {
 impl Parser<'_, '_> {
     /// Handles SWIFT block wrappers and message ends, passes the rest on.
     fn physical(&mut self, raw: &str) -> Result<(), BankError> {
-        let line = raw.trim_end_matches(['\r', '\n']).trim_start_matches('\u{feff}');
+        // Exports joined by hand or by a bank's portal carry stray control bytes between the
+        // messages (SOH/ETX of the SWIFT envelope, Ctrl-Z end-of-file marks, NULs): no MT940
+        // field holds one, so they are passed over at the ends of a line.
+        let line = raw
+            .trim_end_matches(['\r', '\n'])
+            .trim_start_matches('\u{feff}')
+            .trim_matches(|c: char| c.is_ascii_control() && c != '\t');
         if let Some(rest) = line.strip_prefix('-').filter(|r| r.trim().is_empty() || r.starts_with('}')) {
             self.end_message()?;
             // `-}{5:…}{1:…}{2:…}{4:` may run the next message on in the same line.
@@ -401,27 +407,42 @@ fn push_info(p: &mut Pending, line: &str, n: u64) -> Result<(), BankError> {
 /// `:61:` value date, entry date, mark, funds code, amount, type, references.
 fn parse_61(value: &str, n: u64, currency: Currency) -> Result<Pending, BankError> {
     let err = |m: String| fail(n, ":61:", m);
+    // Banks pad the line in harmless ways (a space before the entry date, between the mark and
+    // the amount, between the amount and the type, inside the type); the meaning is still
+    // unmistakable, so spaces between the fields are passed over. Only the reference part keeps
+    // its spaces as written.
     let s = value.trim();
-    let (digits, _) = split_while(s, |c| c.is_ascii_digit());
-    let date_text = digits.get(..6).unwrap_or(digits);
-    let value_date =
-        parse_yymmdd(date_text).ok_or_else(|| err(format!("starts with '{date_text}', not a value date YYMMDD")))?;
-    let (entry_date, rest) = match digits.len() {
-        6 => (None, s.get(6..).unwrap_or("")),
-        10 => {
-            let mmdd = digits.get(6..).unwrap_or("");
-            let d = entry_date(value_date, mmdd).ok_or_else(|| err(format!("has entry date '{mmdd}', not MMDD")))?;
-            (Some(d), s.get(10..).unwrap_or(""))
+    let (date_text, rest) = split_while(s, |c| c.is_ascii_digit());
+    let (date_text, rest) = match date_text.len() {
+        6 | 10 => (date_text, rest),
+        _ => {
+            return Err(err(format!("starts with '{date_text}', not a value date YYMMDD and optional entry date MMDD")))
         }
-        _ => return Err(err(format!("starts with '{digits}', not a value date YYMMDD and optional entry date MMDD"))),
     };
+    let value_date = parse_yymmdd(date_text.get(..6).unwrap_or(date_text)).ok_or_else(|| {
+        err(format!("starts with '{}', not a value date YYMMDD", date_text.get(..6).unwrap_or(date_text)))
+    })?;
+    let (mut entry_text, mut rest) = (date_text.get(6..).unwrap_or(""), rest);
+    if entry_text.is_empty() {
+        // "150701 0701C…": the entry date after a space.
+        let (more, after) = split_while(rest.trim_start(), |c| c.is_ascii_digit());
+        if more.len() == 4 && after.starts_with(['C', 'D', 'R', 'E']) {
+            (entry_text, rest) = (more, after);
+        }
+    }
+    let entry_date = match entry_text {
+        "" => None,
+        mmdd => Some(entry_date(value_date, mmdd).ok_or_else(|| err(format!("has entry date '{mmdd}', not MMDD")))?),
+    };
+    let rest = rest.trim_start();
     let mark = MARKS.iter().find_map(|&(m, d, r)| Some((d, r, rest.strip_prefix(m)?)));
     let Some((direction, reversal, rest)) = mark else {
         let shown: String = rest.chars().take(3).collect();
         return Err(err(format!("has '{shown}' where the debit/credit mark (C, D, RC, RD) belongs")));
     };
     // Optional funds code: the third letter of the currency code.
-    let rest = rest.strip_prefix(|c: char| c.is_ascii_alphabetic()).unwrap_or(rest);
+    let rest = rest.trim_start();
+    let rest = rest.strip_prefix(|c: char| c.is_ascii_alphabetic()).unwrap_or(rest).trim_start();
     let (amount_text, rest) = split_while(rest, |c| c.is_ascii_digit() || c == ',');
     if amount_text.is_empty() {
         return Err(err("has no amount after the D/C mark; the file may be truncated or not MT940".into()));
@@ -430,11 +451,21 @@ fn parse_61(value: &str, n: u64, currency: Currency) -> Result<Pending, BankErro
         return Err(err("has a decimal point in its amount; MT940 amounts use a decimal comma (1250,00)".into()));
     }
     let amount = parse_amount(amount_text, currency).map_err(|m| err(format!("has a bad amount: {m}")))?;
-    let is_type = |t: &&str| t.starts_with(['N', 'F', 'S']) && t.bytes().all(|b| b.is_ascii_alphanumeric());
-    let Some(tx_type) = rest.get(..4).filter(is_type) else {
+    let rest = rest.trim_start();
+    // The type: N, F or S and three characters, a space allowed after the letter ("N TRF").
+    let (letter, code_rest) = match rest.chars().next() {
+        Some(c @ ('N' | 'F' | 'S')) => (c, rest.get(1..).unwrap_or("").trim_start()),
+        _ => {
+            return Err(err(
+                "has no transaction type (N, F or S and three characters, e.g. NTRF) after the amount".into()
+            ))
+        }
+    };
+    let Some(code) = code_rest.get(..3).filter(|t| t.bytes().all(|b| b.is_ascii_alphanumeric())) else {
         return Err(err("has no transaction type (N, F or S and three characters, e.g. NTRF) after the amount".into()));
     };
-    let rest = rest.get(4..).unwrap_or("");
+    let tx_type = format!("{letter}{code}");
+    let rest = code_rest.get(3..).unwrap_or("");
     let (customer, bank, supplementary) = match rest.split_once("//") {
         Some((c, b)) => (c, Some(b.trim()), ""),
         None => match rest.char_indices().nth(16) {
@@ -457,14 +488,14 @@ fn parse_61(value: &str, n: u64, currency: Currency) -> Result<Pending, BankErro
         end_to_end_id: None,
         counterparty_name: None,
         counterparty_account: None,
-        type_code: Some(tx_type.to_string()),
+        type_code: Some(tx_type.clone()),
         texts: Vec::new(),
         referred_documents: Vec::new(),
         creditor_refs: Vec::new(),
         return_reason: None,
         batch_index: None,
     };
-    let (tx_type, supplementary) = (tx_type.to_string(), supplementary.trim().to_string());
+    let supplementary = supplementary.trim().to_string();
     Ok(Pending { entry, tx_type, supplementary, info: Vec::new(), info_size: 0 })
 }
 

@@ -24,6 +24,10 @@ const SLASH_KEYS: &[&str] = &[
 /// Fills the entry from its `:86:` lines (whatever the form) and finishes `type_code` and `texts`.
 pub(super) fn apply_info(e: &mut Entry, lines: &[String], tx_type: &str, rabo_old: bool, supplementary: String) {
     let raw = join_display(lines);
+    // SWIFT's transaction type RTI is a returned item, whatever the `:86:` says.
+    if tx_type.get(1..) == Some("RTI") {
+        e.reversal = true;
+    }
     // The structured forms wrap at 65 characters mid-word, even inside a `?2` subfield marker.
     let glued = lines.concat();
     let mut remittance = None;

@@ -22,11 +22,9 @@ struct Plan {
 pub fn parse_as_of(text: Option<&str>) -> Result<NaiveDate> {
     match text {
         None => Ok(chrono::Local::now().date_naive()),
-        Some(t) => {
-            crate::ingest::canonical::parse_iso_date(t.trim()).filter(|d| chrono::Datelike::year(d) >= 1900).ok_or_else(
-                || ArxError::Usage(format!("--as-of '{t}' is not a date from 1900 on; write it as YYYY-MM-DD")),
-            )
-        }
+        Some(t) => crate::dates::parse_iso(t.trim()).filter(|d| crate::dates::in_range(*d)).ok_or_else(|| {
+            ArxError::Usage(format!("--as-of '{t}' is not a date from 1900 on; write it as YYYY-MM-DD"))
+        }),
     }
 }
 

@@ -32,7 +32,8 @@ pub fn run(g: &Globals, args: IngestArgs) -> Result<()> {
         }
     };
     let erp = crate::ingest::erp::resolve(&args.profile, &ws.config)?;
-    let overrides = overrides(&args)?;
+    let mut overrides = overrides(&args)?;
+    overrides.workspace_currency = ws.config.reporting_currency();
     let plan = IngestPlan {
         files: args.files,
         read: crate::ingest::source::ReadOptions { encoding, delimiter },
@@ -65,9 +66,15 @@ pub fn run(g: &Globals, args: IngestArgs) -> Result<()> {
     let mut out = std::io::stdout().lock();
     table.write(format, &mut out).map_err(anyhow::Error::from)?;
     if !g.quiet {
+        // A header with no rows is a quiet day for the ERP, not "already loaded".
+        let empty = |f: &crate::store::FileAudit| f.added + f.unchanged + f.replaced + f.rejected == 0;
+        for f in report.files.iter().filter(|f| empty(f)) {
+            eprintln!("no records in {} (it has no data rows); nothing to add from it", f.path);
+        }
         let added: u64 = report.files.iter().map(|f| f.added + f.replaced).sum();
         let msg = match (report.dry_run, added) {
             (true, _) => "dry run: nothing was written".to_string(),
+            (false, 0) if report.files.iter().all(empty) => "nothing was written: the input has no records".to_string(),
             (false, 0) => "nothing new: every record is already in the workspace".to_string(),
             (false, n) => format!(
                 "committed {n} record{} (commit {})",
@@ -111,5 +118,5 @@ fn overrides(args: &IngestArgs) -> Result<crate::ingest::profile::Overrides> {
         None => None,
         Some(d) => Some(super::aging::parse_as_of(Some(d))?),
     };
-    Ok(crate::ingest::profile::Overrides { decimal, thousands, date_format, currency, as_of })
+    Ok(crate::ingest::profile::Overrides { decimal, thousands, date_format, currency, as_of, workspace_currency: None })
 }

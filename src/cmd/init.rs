@@ -6,7 +6,20 @@ use crate::workspace::{config_template, CONFIG_FILE, STORE_DIR};
 use anyhow::Context;
 
 pub fn run(g: &Globals, args: InitArgs) -> Result<()> {
-    let dir = args.dir.unwrap_or_else(|| std::path::PathBuf::from("."));
+    // `arx --workspace W init` (or ARX_WORKSPACE=W arx init) creates W, like every other command
+    // works on W. A folder named twice must be the same folder.
+    let dir = match (args.dir, g.workspace.clone()) {
+        (Some(d), Some(w)) if d != w && !g.workspace_from_env => {
+            return Err(ArxError::Usage(format!(
+                "arx init {} and --workspace {} name two folders; give one of them",
+                d.display(),
+                w.display()
+            )))
+        }
+        (Some(d), _) => d,
+        (None, Some(w)) => w,
+        (None, None) => std::path::PathBuf::from("."),
+    };
     let currency = Currency::parse(&args.currency).map_err(|e| ArxError::Usage(format!("--currency: {e}")))?;
     if args.name.contains(['"', '\\', '\n']) {
         return Err(ArxError::Usage("--name may not contain quotes, backslashes or line breaks".into()));

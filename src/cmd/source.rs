@@ -57,10 +57,12 @@ fn runtime(e: impl Into<anyhow::Error>) -> ArxError {
 
 impl Source {
     pub fn ledger(&self) -> Result<Ledger> {
-        match self {
-            Source::Store { store, manifest, .. } => Ok(crate::loader::load_ledger(store, manifest)?),
-            Source::Files { book, .. } => Ok(book.ledger()),
-        }
+        let ledger = match self {
+            Source::Store { store, manifest, .. } => crate::loader::load_ledger(store, manifest)?,
+            Source::Files { book, .. } => book.ledger(),
+        };
+        ledger.check_totals().map_err(runtime)?;
+        Ok(ledger)
     }
 
     /// Feeds every current application, resolved against `ledger`, to `f`.

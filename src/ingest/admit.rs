@@ -6,9 +6,7 @@
 use super::book::{self, Book, InBook};
 use super::{IngestPlan, Outcome, Reject};
 use crate::error::{ArxError, Issue, Result};
-use crate::model::{
-    Application, ApplicationKind, Customer, Dispute, DocType, Document, GlBalance, Payment, Remittance,
-};
+use crate::model::{Application, Customer, Dispute, DocType, Document, GlBalance, Payment, Remittance};
 use crate::money;
 use std::collections::HashMap;
 
@@ -59,9 +57,10 @@ impl Admission {
         };
         if let Some(first) = first {
             let message = format!(
-                "duplicate {} key {} (also on row {first}); each record may appear once per file",
+                "duplicate {} key {} '{}' (also on row {first}); each record may appear once per file",
                 R::KIND,
-                R::KIND.key_columns().join("+")
+                R::KIND.key_columns().join("+"),
+                crate::error::quote_value(&key.replace('\u{1f}', " / "))
             );
             row_issues.push(Issue::new(display, Some(line), Some(R::KIND.key_columns()[0]), message));
         } else if let Some((f, row)) = seen.filter(|_| pos.is_some_and(|p| *table.at(p) != record)) {
@@ -116,7 +115,7 @@ impl Admission {
                 R::KIND
             )));
         }
-        record.accepted(pos, book);
+        record.accepted(pos, book, (display, line));
         if pos.is_some() {
             out.replaced += 1;
         } else {
@@ -137,7 +136,8 @@ pub trait Admit: Sized {
         None
     }
     /// Called just before the record is stored at `pos` (replacing what is there) or added.
-    fn accepted(&self, _pos: Option<u32>, _book: &mut Book) {}
+    /// `at` is the file and row the record came from.
+    fn accepted(&self, _pos: Option<u32>, _book: &mut Book, _at: (&str, u64)) {}
     /// The customer this record names, for the unknown-customer note.
     fn customer_ref(&self) -> Option<&str> {
         None
@@ -254,75 +254,101 @@ impl Admit for Payment {
 }
 
 impl Admit for Application {
-    fn admit(&self, previous: Option<&Self>, book: &Book) -> Option<(&'static str, String)> {
-        let prev = |f: &dyn Fn(&Application) -> bool| previous.filter(|p| f(p)).map(|p| p.amount).unwrap_or(0);
-        let fmt = |m: i64| money::format_minor(m, self.currency);
-        let doc = book.documents.get(&self.document_no)?;
-        let to_doc = book.applied_to.get(&self.document_no).copied().unwrap_or(0) - prev(&|_| true) + self.amount;
-        // A credit note's open amount is what was drawn from it net of what was applied to it
-        // (refunds): both directions together must stay within its amount.
-        let from_doc = book.applied_from_credit.get(&self.document_no).copied().unwrap_or(0);
-        if !Book::within(doc.amount, to_doc, from_doc) {
-            return Some((
-                "amount",
-                format!(
-                    "over-application: {} would be applied to document '{}' of {} ({} applied before this row); apply at most its open amount",
-                    fmt(to_doc),
-                    self.document_no,
-                    fmt(doc.amount),
-                    fmt(to_doc - self.amount)
-                ),
-            ));
-        }
-        match self.kind {
-            ApplicationKind::Payment => {
-                let p = book.payments.get(&self.source)?;
-                let from = book.applied_from_payment.get(&self.source).copied().unwrap_or(0)
-                    - prev(&|a| a.kind == ApplicationKind::Payment)
-                    + self.amount;
-                (!fits(from, p.amount)).then(|| {
-                    (
-                        "amount",
-                        format!(
-                            "over-application: {} would be applied from payment '{}' of {} ({} applied before this row)",
-                            fmt(from),
-                            self.source,
-                            fmt(p.amount),
-                            fmt(from - self.amount)
-                        ),
-                    )
-                })
-            }
-            ApplicationKind::Credit => {
-                let c = book.documents.get(&self.source)?;
-                let from = book.applied_from_credit.get(&self.source).copied().unwrap_or(0)
-                    - prev(&|a| a.kind == ApplicationKind::Credit)
-                    + self.amount;
-                let to = book.applied_to.get(&self.source).copied().unwrap_or(0);
-                (!Book::within(c.amount, to, from)).then(|| {
-                    (
-                        "amount",
-                        format!(
-                            "over-application: {} would be drawn from credit note '{}' of {} ({} drawn before this row, {} refunded)",
-                            fmt(from),
-                            self.source,
-                            fmt(-c.amount),
-                            fmt(from - self.amount),
-                            fmt(-to)
-                        ),
-                    )
-                })
-            }
-            _ => None,
-        }
-    }
-    fn accepted(&self, pos: Option<u32>, book: &mut Book) {
+    // Over-application is not judged here, row by row in file order, but on the totals once
+    // every row of the call is in: see `over_applications`.
+    fn accepted(&self, pos: Option<u32>, book: &mut Book, (file, line): (&str, u64)) {
         if let Some(p) = pos {
             let previous = book.applications.at(p).clone();
             book.count_application(&previous, -1);
         }
         book.count_application(self, 1);
+        book.touched.note(self, file, line);
     }
+}
+
+/// Over-application, judged on the totals after every row of the call (CONTRACT.md §3): Σ
+/// applied to each document this call touched stays within its amount, Σ applied from each
+/// payment within the payment, Σ drawn from each credit note within the credit note (net of
+/// what was applied to it). One problem per document, payment or credit note, naming the rows
+/// that applied to it: which of them is wrong can't be told, so `--skip-invalid` can't help.
+pub(crate) fn over_applications(book: &Book) -> Vec<Issue> {
+    let mut issues = Vec::new();
+    let rows = |lines: &[u64]| {
+        let list: Vec<String> = lines.iter().map(u64::to_string).collect();
+        if lines.len() >= 8 {
+            format!("rows {} … {}", list[..7].join(", "), list[7])
+        } else if lines.len() == 1 {
+            format!("row {}", list[0])
+        } else {
+            format!("rows {}", list.join(", "))
+        }
+    };
+    // Named at the last row that applied to it: the one that tipped the total over.
+    let first = |lines: &[u64]| lines.last().copied();
+    for (no, (file, lines)) in &book.touched.documents {
+        let Some(doc) = book.documents.get(no) else { continue };
+        let fmt = |m: i64| money::format_minor(m, doc.currency);
+        let to = book.applied_to.get(no).copied().unwrap_or(0);
+        let from = book.applied_from_credit.get(no).copied().unwrap_or(0);
+        if !Book::within(doc.amount, to, from) {
+            let drawn =
+                if from != 0 { format!(", {} drawn from it as a credit note", fmt(from)) } else { String::new() };
+            issues.push(Issue::new(
+                file,
+                first(lines),
+                Some("amount"),
+                format!(
+                    "over-application: {} is applied to document '{}' of {} after every row of this call ({} of this file{drawn}); apply at most its open amount",
+                    fmt(to),
+                    no,
+                    fmt(doc.amount),
+                    rows(lines)
+                ),
+            ));
+        }
+    }
+    for (id, (file, lines)) in &book.touched.payments {
+        let Some(p) = book.payments.get(id) else { continue };
+        let from = book.applied_from_payment.get(id).copied().unwrap_or(0);
+        if !fits(from, p.amount) {
+            let fmt = |m: i64| money::format_minor(m, p.currency);
+            issues.push(Issue::new(
+                file,
+                first(lines),
+                Some("amount"),
+                format!(
+                    "over-application: {} is applied from payment '{}' of {} after every row of this call ({} of this file; credit notes netted count negative)",
+                    fmt(from),
+                    id,
+                    fmt(p.amount),
+                    rows(lines)
+                ),
+            ));
+        }
+    }
+    // A credit note that rows also applied to was judged above, by the same rule.
+    for (no, (file, lines)) in book.touched.credits.iter().filter(|(no, _)| !book.touched.documents.contains_key(*no)) {
+        let Some(c) = book.documents.get(no) else { continue };
+        let to = book.applied_to.get(no).copied().unwrap_or(0);
+        let from = book.applied_from_credit.get(no).copied().unwrap_or(0);
+        if !Book::within(c.amount, to, from) {
+            let fmt = |m: i64| money::format_minor(m, c.currency);
+            issues.push(Issue::new(
+                file,
+                first(lines),
+                Some("amount"),
+                format!(
+                    "over-application: {} is drawn from credit note '{}' of {} after every row of this call ({} of this file; {} applied to it)",
+                    fmt(from),
+                    no,
+                    fmt(-c.amount),
+                    rows(lines),
+                    fmt(to)
+                ),
+            ));
+        }
+    }
+    issues
 }
 
 /// Adds records arx itself made (`arx apply`) through the same checks as ingested ones. A
@@ -346,6 +372,13 @@ pub fn admit_generated<R: InBook + Admit>(book: &mut Book, label: &str, records:
     let mut admission = Admission::new(book, label, Outcome::new(Vec::new()));
     for (n, r) in records.into_iter().enumerate() {
         admission.offer(book, &plan, r, n as u64 + 1, &|_| Vec::new())?;
+    }
+    let over = over_applications(book);
+    if let Some(issue) = over.first() {
+        return Err(ArxError::Runtime(anyhow::anyhow!(
+            "{label}: the applications arx made would over-apply ({}); nothing was written. Please report this",
+            issue.message
+        )));
     }
     if let Some(reject) = admission.out.rejects.first() {
         let detail: Vec<String> = reject.issues.iter().map(|i| i.message.clone()).collect();

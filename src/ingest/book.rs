@@ -144,6 +144,38 @@ pub struct Book {
     files: u16,
     /// Display names of this call's files, by file number − 1.
     pub file_names: Vec<String>,
+    /// Documents, payments and credit notes that this call's applications touched, with the
+    /// rows that touched them: over-application is judged on their totals once every row of
+    /// the call is in (CONTRACT.md §3: an ERP's allocation of +230.00 to an invoice and −83.00
+    /// to a credit note is one netted payment of 147.00, in whatever order the rows come).
+    pub touched: Touched,
+}
+
+/// See [`Book::touched`]: key → (file display name, rows).
+#[derive(Default)]
+pub struct Touched {
+    pub documents: std::collections::BTreeMap<String, (String, Vec<u64>)>,
+    pub payments: std::collections::BTreeMap<String, (String, Vec<u64>)>,
+    pub credits: std::collections::BTreeMap<String, (String, Vec<u64>)>,
+}
+
+impl Touched {
+    pub fn note(&mut self, a: &Application, file: &str, line: u64) {
+        fn at(map: &mut std::collections::BTreeMap<String, (String, Vec<u64>)>, key: &str, file: &str, line: u64) {
+            // The first rows and always the last: messages name the row that tipped the total.
+            let e = map.entry(key.to_string()).or_insert_with(|| (file.to_string(), Vec::new()));
+            match e.1.len() {
+                0..8 => e.1.push(line),
+                _ => e.1[7] = line,
+            }
+        }
+        at(&mut self.documents, &a.document_no, file, line);
+        match a.kind {
+            ApplicationKind::Payment => at(&mut self.payments, &a.source, file, line),
+            ApplicationKind::Credit => at(&mut self.credits, &a.source, file, line),
+            _ => {}
+        }
+    }
 }
 
 /// Gives generic code the table of a record's kind.

@@ -134,8 +134,8 @@ impl<'a> Fields<'a> {
     fn opt_date(&mut self, column: &str) -> Option<NaiveDate> {
         let text = self.get(column)?;
         match parse_iso_date(text) {
-            Some(d) if chrono::Datelike::year(&d) < 1900 => {
-                self.issue(column, format!("'{text}' is before 1900; check the year"));
+            Some(d) if !crate::dates::in_range(d) => {
+                self.issue(column, crate::dates::out_of_range(text));
                 None
             }
             Some(d) => Some(d),
@@ -231,14 +231,7 @@ impl<'a> Fields<'a> {
 
 /// `YYYY-MM-DD`, strictly.
 pub fn parse_iso_date(text: &str) -> Option<NaiveDate> {
-    let b = text.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let num = |s: &[u8]| -> Option<u32> {
-        s.iter().try_fold(0u32, |acc, c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
-    };
-    NaiveDate::from_ymd_opt(num(&b[0..4])? as i32, num(&b[5..7])?, num(&b[8..10])?)
+    crate::dates::parse_iso(text)
 }
 
 /// Context the row parsers need beyond the row: the book (for references) and workspace defaults.
@@ -394,8 +387,17 @@ pub fn application(f: &mut Fields<'_>, ctx: &Ctx<'_>) -> Option<Application> {
                         ),
                     );
                 }
-                if (p.amount > 0) != (amount > 0) {
-                    f.issue("amount", format!("applied amount has the opposite sign to payment '{source}'"));
+                // A payment may net credit notes (CONTRACT.md §3): ERPs export "230.00 to the
+                // invoice, −83.00 to the credit note" as two allocations of one 147.00 payment.
+                let nets_credit_note = doc.doc_type == DocType::CreditNote && amount < 0 && p.amount > 0;
+                if (p.amount > 0) != (amount > 0) && !nets_credit_note {
+                    f.issue(
+                        "amount",
+                        format!(
+                            "applied amount has the opposite sign to payment '{source}' ({}); only a credit note may be netted against a payment with a negative amount",
+                            money::format_minor(p.amount, p.currency)
+                        ),
+                    );
                 }
                 if applied_date < p.payment_date {
                     f.issue(

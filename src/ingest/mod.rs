@@ -390,8 +390,23 @@ pub fn stage(ws: &Workspace, plan: &IngestPlan, also: &BTreeSet<Kind>) -> Result
         }
     }
 
+    // Judged on the totals once every row is in; no single row is to blame, so skipping rows
+    // can't mend it.
+    let over = admit::over_applications(&book);
+    if !over.is_empty() {
+        issues.extend(over);
+        return Err(ArxError::unreadable(issues));
+    }
     if !issues.is_empty() && !plan.skip_invalid {
         return Err(ArxError::input(issues));
+    }
+    // Each amount is capped (money::MAX_MINOR), but many of them could add up past what a
+    // report can total; refuse that here rather than leave a ledger no report can print.
+    let docs = book.documents.iter().map(|d| (d.currency, d.amount));
+    let pays = book.payments.iter().map(|p| (p.currency, p.amount));
+    if let Err(e) = crate::ledger::check_amount_totals(docs.chain(pays)) {
+        let files: Vec<String> = plan.files.iter().map(|f| f.display().to_string()).collect();
+        return Err(ArxError::unreadable(vec![Issue::new(&files.join(", "), None, None, e.to_string())]));
     }
     if plan.skip_invalid && !issues.is_empty() {
         for issue in issues.iter().take(crate::error::MAX_SHOWN_ISSUES) {
@@ -475,6 +490,7 @@ fn process<R: InBook + Admit>(
             Err(SourceError::Io(e)) => {
                 return Err(ArxError::Runtime(anyhow::anyhow!("{display}: cannot read the file: {e}")))
             }
+            Err(SourceError::Broken(issue)) => return Err(ArxError::unreadable(vec![issue])),
             Err(SourceError::Bad(issue)) => {
                 // A row the CSV layer can't read ends this file: later positions are unreliable.
                 let reject = Reject { line: issue.row.unwrap_or(0), fields: Vec::new(), issues: vec![issue] };

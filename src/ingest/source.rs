@@ -105,6 +105,66 @@ impl LineTracker {
     }
 }
 
+/// Follows quoting the way the csv reader does (a `"` opens a quoted field only at the start of a
+/// field; `""` inside one is a quote), only to notice a quote that is never closed: the csv
+/// reader takes the rest of the file as that one field without complaint, which would commit
+/// a file with most of its rows swallowed.
+#[derive(Default)]
+struct QuoteScanner {
+    delimiter: u8,
+    state: QuoteState,
+    /// 1-based line the scanner is on, and the line the open quoted field started on.
+    line: u64,
+    opened_on: u64,
+    prev_cr: bool,
+}
+
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
+enum QuoteState {
+    #[default]
+    FieldStart,
+    Unquoted,
+    Quoted,
+    /// A `"` inside a quoted field: either the closing quote or the first of `""`.
+    QuoteInQuoted,
+}
+
+impl QuoteScanner {
+    fn new(delimiter: u8) -> Self {
+        QuoteScanner { delimiter, line: 1, ..Default::default() }
+    }
+
+    fn feed(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            let line_end = match b {
+                b'\n' if self.prev_cr => false,
+                b'\n' | b'\r' => true,
+                _ => false,
+            };
+            self.prev_cr = b == b'\r';
+            self.state = match self.state {
+                QuoteState::Quoted if b == b'"' => QuoteState::QuoteInQuoted,
+                QuoteState::Quoted => QuoteState::Quoted,
+                QuoteState::QuoteInQuoted if b == b'"' => QuoteState::Quoted,
+                _ if b == self.delimiter || b == b'\n' || b == b'\r' => QuoteState::FieldStart,
+                QuoteState::FieldStart if b == b'"' => {
+                    self.opened_on = self.line;
+                    QuoteState::Quoted
+                }
+                _ => QuoteState::Unquoted,
+            };
+            if line_end {
+                self.line += 1;
+            }
+        }
+    }
+
+    /// The line a quoted field opened on, when the input ended inside it.
+    fn unclosed(&self) -> Option<u64> {
+        (self.state == QuoteState::Quoted).then_some(self.opened_on)
+    }
+}
+
 /// Wraps a reader, feeding every byte read to SHA-256, a byte counter (for progress) and the
 /// line tracker.
 pub struct HashingReader<R> {
@@ -112,6 +172,7 @@ pub struct HashingReader<R> {
     hasher: Rc<RefCell<Sha256>>,
     count: Rc<Cell<u64>>,
     lines: Rc<RefCell<LineTracker>>,
+    quotes: Rc<RefCell<QuoteScanner>>,
 }
 
 impl<R: Read> Read for HashingReader<R> {
@@ -119,6 +180,7 @@ impl<R: Read> Read for HashingReader<R> {
         let n = self.inner.read(buf)?;
         self.hasher.borrow_mut().update(&buf[..n]);
         self.lines.borrow_mut().feed(&buf[..n]);
+        self.quotes.borrow_mut().feed(&buf[..n]);
         self.count.set(self.count.get() + n as u64);
         Ok(n)
     }
@@ -132,6 +194,7 @@ pub struct CsvSource {
     reader: csv::Reader<HashingReader<Box<dyn Read>>>,
     hasher: Rc<RefCell<Sha256>>,
     lines: Rc<RefCell<LineTracker>>,
+    quotes: Rc<RefCell<QuoteScanner>>,
     pub bytes_read: Rc<Cell<u64>>,
     /// The file's SHA-256 when the bytes parsed are not the file's (decoded from another
     /// encoding, or rows of a workbook or ERP report laid out as CSV).
@@ -157,6 +220,9 @@ pub type CellNamer = Box<dyn Fn(u64, &str) -> Option<String>>;
 pub enum SourceError {
     Io(std::io::Error),
     Bad(Issue),
+    /// The file's structure is broken as a whole (a quote never closed): no row of it can be
+    /// trusted, so not even `--skip-invalid` commits any.
+    Broken(Issue),
 }
 
 /// One record read from the file.
@@ -254,11 +320,18 @@ impl CsvSource {
         let hasher = Rc::new(RefCell::new(Sha256::new()));
         let count = Rc::new(Cell::new(0));
         let lines = Rc::new(RefCell::new(LineTracker::new()));
-        let hashing = HashingReader { inner, hasher: hasher.clone(), count: count.clone(), lines: lines.clone() };
+        let quotes = Rc::new(RefCell::new(QuoteScanner::new(delimiter)));
+        let hashing = HashingReader {
+            inner,
+            hasher: hasher.clone(),
+            count: count.clone(),
+            lines: lines.clone(),
+            quotes: quotes.clone(),
+        };
         let mut reader =
             csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(hashing);
         if let Some(header) = given_header {
-            return Ok(Ok(CsvSource::new(display, size, header, reader, hasher, lines, count)));
+            return Ok(Ok(CsvSource::new(display, size, header, reader, hasher, (lines, quotes), count)));
         }
         let mut first = csv::ByteRecord::new();
         let got = match reader.read_byte_record(&mut first) {
@@ -292,7 +365,7 @@ impl CsvSource {
             let text = if i == 0 { text.trim_start_matches('\u{feff}') } else { text };
             header.push(text.trim().to_string());
         }
-        Ok(Ok(CsvSource::new(display, size, header, reader, hasher, lines, count)))
+        Ok(Ok(CsvSource::new(display, size, header, reader, hasher, (lines, quotes), count)))
     }
 
     fn new(
@@ -301,10 +374,11 @@ impl CsvSource {
         header: Vec<String>,
         reader: csv::Reader<HashingReader<Box<dyn Read>>>,
         hasher: Rc<RefCell<Sha256>>,
-        lines: Rc<RefCell<LineTracker>>,
+        (lines, quotes): (Rc<RefCell<LineTracker>>, Rc<RefCell<QuoteScanner>>),
         bytes_read: Rc<Cell<u64>>,
     ) -> CsvSource {
         CsvSource {
+            quotes,
             display: display.to_string(),
             size,
             header,
@@ -339,7 +413,18 @@ impl CsvSource {
         }
         loop {
             match self.reader.read_byte_record(scratch) {
-                Ok(false) => return Ok(None),
+                Ok(false) => {
+                    if let Some(line) = self.quotes.borrow().unclosed() {
+                        let issue = Issue::new(
+                            &self.display,
+                            Some(line),
+                            None,
+                            "a quote (\") opened on this line is never closed, so the rest of the file would be read as one field; close the quote or remove it, and check that the file was not cut short",
+                        );
+                        return Err(SourceError::Broken(issue));
+                    }
+                    return Ok(None);
+                }
                 Ok(true) => {}
                 Err(e) if e.is_io_error() => {
                     return Err(match e.into_kind() {

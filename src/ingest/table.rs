@@ -80,7 +80,7 @@ pub fn read_text(path: &Path, display: &str, options: &ReadOptions) -> Result<Ro
             Ok(Some(RowRead::BadText { issue, .. })) => return Err(vec![issue]),
             Ok(None) => break,
             Err(SourceError::Io(e)) => return Err(io(e)),
-            Err(SourceError::Bad(issue)) => return Err(vec![issue]),
+            Err(SourceError::Bad(issue) | SourceError::Broken(issue)) => return Err(vec![issue]),
         }
     }
     let sha256 = src.finish().map_err(|i| vec![i])?;

@@ -184,7 +184,7 @@ fn over_application_to_a_document_across_two_ingests() {
     let err = rejected(&ws, &["applications2.csv"]);
     assert_contains(
         line(&err, "applications2.csv:2:amount: "),
-        &["over-application", "110.00", "document 'INV-1'", "60.00 applied before"],
+        &["over-application", "110.00", "document 'INV-1'", "100.00", "after every row of this call"],
     );
 }
 

@@ -7,6 +7,7 @@ mod disputes;
 mod dso;
 mod ibm_sample;
 mod ingest_behaviour;
+mod ingest_trust;
 mod ingest_validation;
 mod profiles;
 mod review_regressions;

@@ -96,7 +96,7 @@ fn amounts_beyond_ten_to_the_fifteen_minor_units_are_refused() {
 fn dates_before_1900_are_refused_at_ingest_and_as_of() {
     let ws = Ws::new();
     ws.write("i.csv", "document_no,customer_id,doc_date,amount,currency\nI1,C1,0224-03-01,5.00,EUR\n");
-    refused(&ws, &["ingest", "i.csv"], &["i.csv:2:doc_date:", "before 1900"]);
+    refused(&ws, &["ingest", "i.csv"], &["i.csv:2:doc_date:", "outside the dates arx accepts (1900-01-01"]);
     let err = stderr(&ws.arx(&["aging", "--as-of", "1899-06-30"]).code(2));
     assert_contains(&err, &["1900"]);
 }

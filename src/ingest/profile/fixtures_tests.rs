@@ -227,7 +227,7 @@ fn gist(profile: &str, file: &str) -> Option<&'static [&'static str]> {
         ("sap-fbl5n", "header_only.txt") => &["line 6: no data rows below the header"],
         // bad.csv says line 67, but the EUR '**' line is line 69 (67 is BGN's): a slip in bad.csv.
         ("sap-fbl5n", "total_mismatch.txt") => &["line 69, column 'Amount in doc. curr.'", "'**' total for EUR is 32.533,50 but the rows read add up to 32433.50 (off by 100.00)"],
-        ("sap-fbl5n", "missing_column_de.txt") => &["line 9 (the header): no column for document_no (wanted one of: Document Number, Belegnummer, DocumentNo)", "St, Konto, Name 1, Zuordnung, Beleg-Nr., Belegart", "closest match: 'Beleg-Nr.'"],
+        ("sap-fbl5n", "missing_column_de.txt") => &["line 9 (the header): no column for document_no (wanted one of: Document Number, DocumentNo, Document No., Doc. no., Belegnummer,", "St, Konto, Name 1, Zuordnung, Beleg-Nr., Belegart", "closest match: 'Beleg-Nr.'"],
         ("netsuite", "total_mismatch.csv") => &["line 29, column 'Open Balance' (J)", "'Total - CUST-1004 Строй Инвест ЕООД' total is 16,674.82 but the rows of that section add up to 16664.82 (off by 10.00)"],
         ("netsuite", "text_in_amount.csv") => &["line 10, column 'Open Balance' (J)", "'N/A' is not an amount"],
         ("netsuite", "mixed_dates.csv") => &["line 17, column 'Date' (B)", "'2026-12-24' is not MM/DD/YYYY like the rest of the column"],

@@ -370,3 +370,83 @@ fn distance(a: &str, b: &str) -> usize {
     let d = prev.last().copied().unwrap_or(0);
     d * 1000 / a.len().max(b.len()).max(1)
 }
+
+/// Words that give a heading away as a due date or a currency, in the languages ERPs export in.
+const DUE_WORDS: &[&str] = &[
+    "due",
+    "fällig",
+    "faellig",
+    "échéance",
+    "echeance",
+    "vencim",
+    "scadenz",
+    "vervaldat",
+    "vervaldag",
+    "termin",
+    "падеж",
+];
+/// …unless the heading is an amount ("Amount Due", "Balance due").
+const AMOUNT_WORDS: &[&str] = &[
+    "amount", "amt", "balance", "total", "betrag", "montant", "importe", "importo", "bedrag", "kwota", "сума", "days",
+];
+const CURRENCY_WORDS: &[&str] =
+    &["currency", "curr", "crcy", "währ", "waehr", "devise", "moneda", "divisa", "valuta", "waluta", "валута"];
+
+/// Warnings for optional columns the profile did not find while a heading looks like one: a due
+/// date silently defaulting to the document date changes every aging, a missing currency column
+/// puts every amount in one currency. Each warning names the heading, so the user can map it
+/// in a profile of their own (or `--currency`).
+pub(super) fn lookalikes(r: &Rules, f: &Frame, rows: &[RawRow]) -> Vec<String> {
+    let Some(header) = rows.get(f.header_idx) else { return Vec::new() };
+    let c = &f.cols;
+    let used: Vec<usize> = [
+        &c.customer,
+        &c.customer_id,
+        &c.customer_name,
+        &c.email,
+        &c.document_no,
+        &c.doc_date,
+        &c.due_date,
+        &c.reference,
+        &c.po_number,
+        &c.pay_reference,
+        &c.amount,
+        &c.currency,
+        &c.open,
+        &c.doc_type,
+        &c.status,
+        &c.indicator,
+        &c.clearing_doc,
+        &c.clearing_date,
+    ]
+    .into_iter()
+    .flatten()
+    .map(|col| col.idx)
+    .chain(c.skip_if_set.iter().map(|col| col.idx))
+    .collect();
+    let free = |words: &[&str]| -> Option<String> {
+        header.cells.iter().enumerate().filter(|(i, _)| !used.contains(i)).find_map(|(_, h)| {
+            let low = h.trim().to_lowercase();
+            let amount = AMOUNT_WORDS.iter().any(|w| low.contains(w));
+            (words.iter().any(|w| low.contains(w)) && !amount).then(|| h.trim().to_string())
+        })
+    };
+    let mut out = Vec::new();
+    if c.due_date.is_none() {
+        if let Some(h) = free(DUE_WORDS) {
+            out.push(format!(
+                "warning: no due-date column among the profile's headings ({}), but the file has '{h}'; due dates default to the document date, which changes every aging. If '{h}' is the due date, map it in a profile of your own (arx profiles show {} > p.toml, add it to due_date, put it under [profiles.NAME] in arx.toml)",
+                r.p.columns.due_date.join(", "),
+                r.p.name
+            ));
+        }
+    }
+    if c.currency.is_none() && r.currency.is_none() {
+        if let Some(h) = free(CURRENCY_WORDS) {
+            out.push(format!(
+                "warning: no currency column among the profile's headings, but the file has '{h}'; every amount is taken in one currency (--currency or the workspace's). If '{h}' holds each row's currency, map it in a profile of your own"
+            ));
+        }
+    }
+    out
+}

@@ -8,6 +8,7 @@
 
 mod build;
 mod layout;
+mod numbers;
 mod read;
 mod spec;
 mod values;
@@ -86,6 +87,8 @@ pub struct Overrides {
     pub date_format: Option<DateStyle>,
     pub currency: Option<Currency>,
     pub as_of: Option<NaiveDate>,
+    /// arx.toml's reporting currency: the currency of a file that names none (said on stderr).
+    pub workspace_currency: Option<Currency>,
 }
 
 /// One row of the input as cell text. `row`: the physical line (text files, 1-based) or the Excel row (sheets).
@@ -272,11 +275,22 @@ const MAX_ISSUES: usize = 100;
 /// amounts as plain decimals with '.' and the currency's minor digits ("-1234.50"), dates ISO, doc_type words,
 /// currency codes.
 pub fn map(profile: &Profile, rows: &[RawRow], at: &Where, ov: &Overrides) -> Result<Mapped, Vec<ProfileIssue>> {
-    let rules = spec::Rules::new(profile, ov)
+    let mut rules = spec::Rules::new(profile, ov)
         .map_err(|m| vec![ProfileIssue::general(format!("profile '{}': {m}", profile.name))])?;
     let sheet = layout::find(&rules, rows, at).map_err(cap)?;
+    let number_note = numbers::decide(&mut rules, &sheet, rows, at, ov)?;
+    let lookalikes = layout::lookalikes(&rules, &sheet, rows);
     let read = read::read(&rules, &sheet, rows, at, ov).map_err(cap)?;
-    build::build(&rules, &sheet, read, at).map_err(cap)
+    let fallback = read.currency_fallback;
+    let mut mapped = build::build(&rules, &sheet, read, at).map_err(cap)?;
+    mapped.notes.splice(0..0, number_note);
+    mapped.notes.extend(lookalikes);
+    if let Some(c) = fallback {
+        mapped.notes.push(format!(
+            "the file names no currency: amounts taken as {c}, the workspace's reporting currency (arx.toml); pass --currency if they are in another"
+        ));
+    }
+    Ok(mapped)
 }
 
 fn cap(mut issues: Vec<ProfileIssue>) -> Vec<ProfileIssue> {

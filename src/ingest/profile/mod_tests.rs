@@ -167,8 +167,15 @@ fn typed_cells_read_plain_numbers_with_a_point() {
     let m = map(&p, &rows(&lines), &Where::sheet("g.xlsx", "Sheet1", true, false), &Overrides::default()).unwrap();
     let amounts: Vec<&str> = m.kinds[&Kind::Invoices].rows.iter().map(|r| r.1[3].as_str()).collect();
     assert_eq!(amounts, ["1105.20", "-7.00"]);
-    // in a text file the same cell is a badly grouped decimal-comma number
-    let e = messages(run(&p, &lines, &Overrides::default()));
+    // In a text file the same cells read only with a decimal point: the number format is the
+    // file's, and the note says so.
+    let m = run(&p, &lines, &Overrides::default()).unwrap();
+    let amounts: Vec<&str> = m.kinds[&Kind::Invoices].rows.iter().map(|r| r.1[3].as_str()).collect();
+    assert_eq!(amounts, ["1105.20", "-7.00"]);
+    assert!(m.notes.iter().any(|n| n.contains("amounts read as 1,234.56")), "{:?}", m.notes);
+    // --decimal insists on the profile's comma: then the cell is a badly grouped number.
+    let ov = Overrides { decimal: Some(','), ..Overrides::default() };
+    let e = messages(run(&p, &lines, &ov));
     assert!(e.contains("line 2, column 'Amount' (D)"), "{e}");
 }
 
@@ -198,7 +205,17 @@ fn currency_needed_when_the_file_has_none() {
     assert_eq!(m.kinds[&Kind::Invoices].rows[0].1[4], "CHF");
     let e = messages(run(&mini(), &["Customer,Doc,Date,Amount", "C,1,2026-01-31,5.00 CHF"], &Overrides::default()));
     assert!(e.contains("is in CHF but the row's currency is EUR"), "{e}");
+    // 5.001 reads as 5.001 or 5001: nothing in the file tells which, so arx refuses…
     let e = messages(run(&mini(), &["Customer,Doc,Date,Amount", "C,1,2026-01-31,5.001"], &Overrides::default()));
+    assert!(e.contains("'5.001' reads as 5.001") && e.contains("--decimal"), "{e}");
+    // …unless another amount tells (1.234.567 is only a grouped decimal-comma number), or --decimal.
+    let lines = ["Customer,Doc,Date,Amount", "C,1,2026-01-31,5.001", "C,2,2026-01-31,1.234.567"];
+    let m = run(&mini(), &lines, &Overrides::default()).unwrap();
+    let amounts: Vec<&str> = m.kinds[&Kind::Invoices].rows.iter().map(|r| r.1[3].as_str()).collect();
+    assert_eq!(amounts, ["5001.00", "1234567.00"]);
+    assert!(m.notes.iter().any(|n| n.contains("amounts read as 1.234,56")), "{:?}", m.notes);
+    let ov = Overrides { decimal: Some('.'), ..Overrides::default() };
+    let e = messages(run(&mini(), &["Customer,Doc,Date,Amount", "C,1,2026-01-31,5.001"], &ov));
     assert!(e.contains("more decimals than EUR has (2)"), "{e}");
 }
 

@@ -47,6 +47,8 @@ pub(super) struct Read {
     pub key_date: Option<NaiveDate>,
     /// Where the key date came from, for notes and messages.
     pub key_source: String,
+    /// Set when the file had no currency and the workspace's reporting currency was taken.
+    pub currency_fallback: Option<Currency>,
 }
 
 /// A data row after the first pass (what totals need).
@@ -79,6 +81,8 @@ struct State<'a, 'r> {
     lines: Vec<Line<'r>>,
     errs: Vec<CellErr>,
     other: Vec<ProfileIssue>,
+    /// The workspace's currency was used for rows with no currency of their own.
+    currency_fallback: Option<Currency>,
 }
 
 fn get<'c>(cells: &'c [String], col: &Col) -> &'c str {
@@ -92,7 +96,7 @@ pub(super) fn read(
     at: &Where,
     ov: &Overrides,
 ) -> Result<Read, Vec<ProfileIssue>> {
-    let mut st = State { r, f, at, lines: Vec::new(), errs: Vec::new(), other: Vec::new() };
+    let mut st = State { r, f, at, lines: Vec::new(), errs: Vec::new(), other: Vec::new(), currency_fallback: None };
     let (mut all, mut group) = (totals::Sums::default(), totals::Sums::default());
     let mut closed = false;
     let mut section: Option<&str> = None;
@@ -177,7 +181,7 @@ pub(super) fn read(
         return Err(issues);
     }
     let (records, ignored) = records;
-    Ok(Read { records, ignored, key_date, key_source })
+    Ok(Read { records, ignored, key_date, key_source, currency_fallback: st.currency_fallback })
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -419,8 +423,27 @@ impl<'a, 'r> State<'a, 'r> {
                         None
                     }
                 },
-                None => r.currency.or_else(|| l.cell_currency.as_deref().and_then(|t| Currency::parse(t).ok())),
+                None => r
+                    .currency
+                    .or_else(|| l.cell_currency.as_deref().and_then(|t| Currency::parse(t).ok()))
+                    .or_else(|| {
+                        // No currency anywhere (a QuickBooks US report): the workspace's own, said once on stderr.
+                        let fallback = r.workspace_currency.filter(|_| no_currency)?;
+                        self.currency_fallback = Some(fallback);
+                        Some(fallback)
+                    }),
             };
+            if let (Some(cur), true, Some(col)) = (currency, self.currency_fallback.is_some(), c.amount.as_ref()) {
+                let text = get(cells, col);
+                if text.contains('$') && !cur.code().ends_with('D') {
+                    errs.push((
+                        col,
+                        format!(
+                            "'{text}' is written with a dollar sign, but the file has no currency and the workspace's is {cur}; pass --currency with the currency of its amounts (e.g. --currency USD)"
+                        ),
+                    ));
+                }
+            }
             if currency.is_none() && no_currency && !currency_reported {
                 currency_reported = true;
                 self.other.push(ProfileIssue::general(format!(

@@ -296,6 +296,8 @@ pub(super) struct Rules<'p> {
     pub absent: Option<DocKind>,
     pub pattern: Option<Regex>,
     pub currency: Option<Currency>,
+    /// The workspace's reporting currency, for files with no currency at all.
+    pub workspace_currency: Option<Currency>,
     pub negate_payments: bool,
     pub credit_notes_negative: bool,
     pub write_off: bool,
@@ -494,6 +496,7 @@ impl<'p> Rules<'p> {
             absent,
             pattern,
             currency,
+            workspace_currency: ov.workspace_currency,
             negate_payments: p.sign.payments == "negated",
             credit_notes_negative: p.sign.credit_notes == "negative",
             write_off,

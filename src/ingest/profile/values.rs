@@ -23,7 +23,7 @@ pub(super) fn amount(r: &Rules, text: &str, typed: bool) -> Result<ParsedAmount,
 }
 
 /// What a spreadsheet number cell becomes as text: optional minus, digits, optional point and digits.
-fn is_plain_number(t: &str) -> bool {
+pub(super) fn is_plain_number(t: &str) -> bool {
     let body = t.strip_prefix('-').unwrap_or(t);
     let (int, frac) = body.split_once('.').unwrap_or((body, "0"));
     !int.is_empty()
@@ -58,6 +58,10 @@ pub(super) fn formats(r: &Rules) -> Vec<Fmt> {
 }
 
 pub(super) fn read_date(text: &str, f: Fmt, date1904: bool) -> Option<NaiveDate> {
+    read_any_date(text, f, date1904).filter(|d| crate::dates::in_range(*d))
+}
+
+fn read_any_date(text: &str, f: Fmt, date1904: bool) -> Option<NaiveDate> {
     match f {
         Fmt::Style(s) => parse_date(text, &[s]).ok(),
         Fmt::Serial => {
