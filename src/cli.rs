@@ -117,6 +117,7 @@ Examples:
   arx apply lockbox.bai2 remittances.csv -o exceptions.xlsx
   arx apply --dry-run --format json           propose only; print the summary for scripts
   arx apply --undo apply-12                   reverse batch apply-12 (history is kept)
+  arx apply --explain P-1042                  why P-1042 is (or would be) applied, or not
 
 Evidence, strongest first: remittance lines; document numbers (or the invoice's reference /
 PO number) in the payment text, robust to case, separators, prefixes, leading zeros and one-
@@ -232,6 +233,10 @@ pub struct ApplyArgs {
     /// Date the workbook is dated by (default: today)
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub as_of: Option<String>,
+    /// Explain one payment: the evidence each rule found, the candidates, and why it is (or
+    /// would be) applied or left for review. Writes nothing.
+    #[arg(long, value_name = "PAYMENT_ID", conflicts_with_all = ["undo", "output"])]
+    pub explain: Option<String>,
 }
 
 #[derive(Args, Debug)]

@@ -54,6 +54,7 @@ pub fn run(g: &Globals, args: ApplyArgs) -> Result<()> {
         as_of: super::aging::parse_as_of(args.as_of.as_deref())?,
         policy: policy(&ws.config.apply)?,
     };
+    let explain = args.explain.clone();
     let ingest_plan = IngestPlan {
         files: plan.files.clone(),
         read: Default::default(),
@@ -62,7 +63,7 @@ pub fn run(g: &Globals, args: ApplyArgs) -> Result<()> {
         overrides: Default::default(),
         kind: plan.kind,
         profile: plan.profile.clone(),
-        dry_run: plan.dry_run,
+        dry_run: plan.dry_run || explain.is_some(),
         skip_invalid: false,
         replace: false,
         rejects: None,
@@ -76,6 +77,9 @@ pub fn run(g: &Globals, args: ApplyArgs) -> Result<()> {
     let batch = format!("apply-{seq}");
 
     let (mut index, payments) = matching_input(&book);
+    if let Some(id) = explain {
+        return explain_payment(g, &book, index, &payments, &plan.policy, &id, format);
+    }
     let open_before: Vec<i64> = index.docs.iter().map(|d| d.open).collect();
     let decisions = matching::run(&mut index, &payments, &plan.policy);
     let (apps, disputes) = matching::records(&index, &payments, &decisions, &batch);
@@ -148,6 +152,82 @@ pub fn run(g: &Globals, args: ApplyArgs) -> Result<()> {
         }
     }
     std::mem::forget(book);
+    Ok(())
+}
+
+/// `--explain`: the findings for one payment, against the open amounts it is (or would be)
+/// decided against. A payment an earlier batch decided is explained as if it came in now, after
+/// its stored applications.
+fn explain_payment(
+    g: &Globals,
+    book: &crate::ingest::book::Book,
+    mut index: Index,
+    payments: &[Incoming],
+    policy: &Policy,
+    id: &str,
+    format: crate::output::Format,
+) -> Result<()> {
+    let mut table = crate::output::Table::new(&["step", "finding"]);
+    let incoming = match payments.iter().find(|p| p.id == id) {
+        Some(p) => {
+            matching::run_before(&mut index, payments, policy, id);
+            p.clone()
+        }
+        None => {
+            let Some(stored) = book.payments.get(id) else {
+                return Err(ArxError::Usage(format!(
+                    "payment '{id}' is not in the workspace (nor in the files given)"
+                )));
+            };
+            for a in book.applications.iter().filter(|a| a.source == id || a.payment_id.as_deref() == Some(id)) {
+                table.rows.push(vec![
+                    crate::output::Value::Text("applied before".into()),
+                    crate::output::Value::Text(format!(
+                        "{} {} to {} on {} (rule {}, batch {})",
+                        a.kind.name(),
+                        crate::money::format_grouped(a.amount, a.currency),
+                        a.document_no,
+                        a.applied_date,
+                        a.rule.as_deref().unwrap_or("from the ERP"),
+                        a.batch.as_deref().unwrap_or("-")
+                    )),
+                ]);
+            }
+            let customer = stored.customer_id.as_deref().and_then(|c| index.customer_index(c));
+            let remittance = book
+                .remittances
+                .iter()
+                .filter(|r| r.payment_id == id)
+                .map(|r| RemitLine {
+                    document_no: r.document_no.clone(),
+                    amount: r.amount,
+                    discount: r.discount.unwrap_or(0),
+                    deduction: r.deduction.unwrap_or(0),
+                    reason: r.reason.clone(),
+                })
+                .collect();
+            Incoming {
+                id: stored.payment_id.clone(),
+                date: stored.payment_date,
+                currency: stored.currency,
+                amount: stored.amount.abs(),
+                partly_applied: false,
+                customer,
+                payer_name: stored.payer_name.clone(),
+                reference: stored.reference.clone(),
+                bank_account: stored.bank_account.clone(),
+                remittance,
+            }
+        }
+    };
+    for (step, finding) in matching::explain(&index, &incoming, policy) {
+        table.rows.push(vec![crate::output::Value::Text(step.into()), crate::output::Value::Text(finding)]);
+    }
+    let mut out = std::io::stdout().lock();
+    table.write(format, &mut out).map_err(anyhow::Error::from)?;
+    if !g.quiet {
+        eprintln!("explained {id}; nothing was written");
+    }
     Ok(())
 }
 

@@ -3,7 +3,8 @@
 //! payments, and each customer's documents.
 
 use super::normalize::{
-    alnum, digit_key, digit_runs, legal_prefix, letter_prefix, name_key, name_words, one_slip, tokens, window_keys,
+    alnum, digit_key, digit_runs, legal_prefix, letter_prefix, name_key, name_words, one_edit, one_slip, tokens,
+    window_keys,
 };
 use super::{Customer, Incoming, OpenDoc};
 use crate::money::Currency;
@@ -279,19 +280,20 @@ impl Index {
                 add(i, Found::Format, &mut hits);
             }
         }
-        if hits.is_empty() {
-            for t in tokens(text) {
-                for &i in self.po_alnum.get(&t).into_iter().flatten() {
-                    add(i, Found::Po, &mut hits);
-                }
+        // References and PO numbers are looked up even where a document number was found: a
+        // memo's stray number can be another customer's document number while the billing
+        // number beside it is the real evidence; the rules weigh them against each other.
+        for t in tokens(text) {
+            for &i in self.po_alnum.get(&t).into_iter().flatten() {
+                add(i, Found::Po, &mut hits);
             }
-            for (key, _, _) in window_keys(text, &runs) {
-                if key.replace('-', "").len() < 5 {
-                    continue;
-                }
-                for &i in self.po_digits.get(&key).into_iter().flatten() {
-                    add(i, Found::Po, &mut hits);
-                }
+        }
+        for (key, _, _) in window_keys(text, &runs) {
+            if key.replace('-', "").len() < 5 {
+                continue;
+            }
+            for &i in self.po_digits.get(&key).into_iter().flatten() {
+                add(i, Found::Po, &mut hits);
             }
         }
         hits.sort_unstable();
@@ -323,6 +325,80 @@ impl Index {
         }
         out.sort_unstable();
         out
+    }
+
+    /// Open documents of `customers` in `currency`, other than `except`, whose number, reference
+    /// or PO number is one edit (a slip, or a character dropped or added) from a word of the
+    /// text. Only for reading the rest of a payment whose amount then confirms it.
+    pub fn near_misses(
+        &self,
+        text: &str,
+        currency: Currency,
+        customers: &BTreeSet<usize>,
+        except: &[usize],
+    ) -> Vec<u32> {
+        let words: Vec<String> = tokens(text)
+            .into_iter()
+            .filter(|t| t.len() >= 7 && t.chars().filter(|c| c.is_ascii_digit()).count() >= 5)
+            .collect();
+        let mut out = Vec::new();
+        for &c in customers {
+            for &i in &self.by_customer[c] {
+                let d = &self.docs[i as usize];
+                if d.currency != currency || d.open <= 0 || except.contains(&(i as usize)) {
+                    continue;
+                }
+                let numbers = [Some(&d.no), d.reference.as_ref(), d.po_number.as_ref()];
+                let hit =
+                    numbers.into_iter().flatten().map(|n| alnum(n)).any(|n| words.iter().any(|w| one_edit(w, &n)));
+                if hit && !out.contains(&i) {
+                    out.push(i);
+                }
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+
+    /// Open documents of `customers` in `currency` whose number, reference or PO number (8
+    /// digits or more) stands inside a longer run of digits in the text: memo lines that run
+    /// several numbers together (`3979853433699160460429756…`).
+    pub fn embedded(&self, text: &str, currency: Currency, customers: &BTreeSet<usize>) -> Vec<u32> {
+        let runs: Vec<&str> = text.split(|c: char| !c.is_ascii_digit()).filter(|r| r.len() >= 16).collect();
+        if runs.is_empty() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for &c in customers {
+            for &i in &self.by_customer[c] {
+                let d = &self.docs[i as usize];
+                if d.currency != currency || d.open <= 0 {
+                    continue;
+                }
+                let numbers = [Some(&d.no), d.reference.as_ref(), d.po_number.as_ref()];
+                let hit = numbers.into_iter().flatten().any(|n| {
+                    let digits: String = n.chars().filter(char::is_ascii_digit).collect();
+                    digits.len() >= 8
+                        && digits.len() == alnum(n).len()
+                        && runs.iter().any(|r| r.len() > digits.len() && r.contains(&digits))
+                });
+                if hit && !out.contains(&i) {
+                    out.push(i);
+                }
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+
+    /// Remembers that `account` paid for `customer` (a payment applied on document evidence or
+    /// to a payer known by name), so later payments from that account are identified by it. An
+    /// account seen for two customers identifies both, and so decides nothing alone.
+    pub fn learn_account(&mut self, account: &str, customer: usize) {
+        let a = alnum(account);
+        if a.len() >= 6 {
+            self.accounts.entry(a).or_default().insert(customer);
+        }
     }
 
     /// Open documents (open ≠ 0) of the given customers in `currency`, in document order.

@@ -9,6 +9,7 @@
 //! applied and the payment is an exception with its candidates.
 
 mod evidence;
+mod explain;
 pub mod normalize;
 mod records;
 mod rules;
@@ -22,7 +23,8 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 pub use evidence::Index;
-pub use rules::{decide, run, DISCOUNT_REASON, SHORT_PAY_REASON, TOLERANCE_REASON};
+pub use explain::explain;
+pub use rules::{decide, run, run_before, DISCOUNT_REASON, SHORT_PAY_REASON, TOLERANCE_REASON};
 
 /// A customer as matching sees it.
 #[derive(Clone, Debug)]

@@ -112,8 +112,14 @@ pub fn window_keys(text: &str, runs: &[DigitRun]) -> Vec<(String, usize, usize)>
     let bytes = text.as_bytes();
     // A letter inside or right after the digits ("020620I", "0O12345") is more likely a slipped
     // digit than a separator: such runs are not read as numbers by their digit groups.
+    // A long number glued to a word ("0338137715REF 1: …", memo lines joined without spaces) is
+    // not a slip: the word after it has two letters or more.
+    let glued = |r: &DigitRun| {
+        let letters = bytes.get(r.end..).unwrap_or_default().iter().take_while(|b| b.is_ascii_alphabetic()).count();
+        r.end - r.start >= 6 && letters >= 2
+    };
     let slipped = |r: &DigitRun| {
-        let after = bytes.get(r.end).is_some_and(|b| b.is_ascii_alphabetic());
+        let after = bytes.get(r.end).is_some_and(|b| b.is_ascii_alphabetic()) && !glued(r);
         let inside = r.start >= 2 && bytes[r.start - 1].is_ascii_alphabetic() && bytes[r.start - 2].is_ascii_digit();
         after || inside
     };
@@ -145,6 +151,13 @@ pub fn tokens(text: &str) -> Vec<String> {
         .map(|w| w.to_ascii_uppercase())
         .collect();
     let mut out = words.clone();
+    // A long number glued to a word: its digits alone too ("0338137715REF" → "0338137715").
+    for w in &words {
+        let digits = w.bytes().take_while(u8::is_ascii_digit).count();
+        if digits >= 6 && w.len() - digits >= 2 && w.bytes().skip(digits).take(2).all(|b| b.is_ascii_alphabetic()) {
+            out.push(w[..digits].to_string());
+        }
+    }
     for w in words.windows(2) {
         out.push(format!("{}{}", w[0], w[1]));
     }
@@ -167,6 +180,22 @@ const CONFUSABLE: &[(char, char)] = &[
     ('6', 'G'),
     ('3', '8'),
 ];
+
+/// Whether `a` and `b` differ by one slip (see [`one_slip`]) or by one character dropped or
+/// added (`446498752` for `4464987552`), for numbers of 7 characters or more. Used only where
+/// the amounts confirm the reading (the rest of a payment that names other documents).
+pub fn one_edit(a: &str, b: &str) -> bool {
+    if one_slip(a, b) {
+        return true;
+    }
+    let (short, long) = if a.len() < b.len() { (a, b) } else { (b, a) };
+    if long.len() != short.len() + 1 || short.len() < 7 {
+        return false;
+    }
+    let (s, l) = (short.as_bytes(), long.as_bytes());
+    let first = s.iter().zip(l).take_while(|(x, y)| x == y).count();
+    s[first..] == l[first + 1..]
+}
 
 /// Whether `a` and `b` (alnum forms) differ by one slip: one confusable or mistyped character,
 /// or two adjacent characters swapped. Equal strings are not a slip.
@@ -409,6 +438,11 @@ mod tests {
         assert!(!one_slip("INV0012345", "INV0012345"));
         assert!(!one_slip("INV0012345", "INV0019945"));
         assert!(!one_slip("INV0012345", "INV001234"));
+        assert!(one_edit("4464987552", "446498752"), "a digit dropped");
+        assert!(one_edit("446498752", "4464987552"), "a digit added");
+        assert!(one_edit("4464987552", "4464987525"), "a swap is still a slip");
+        assert!(!one_edit("44649", "4464"), "too short to tell");
+        assert!(!one_edit("4464987552", "44649875"), "two dropped");
     }
 
     #[test]

@@ -57,8 +57,9 @@ fn exception(kind: ExceptionKind, reason: impl Into<String>, candidates: Vec<Can
     Decision::Exception { kind, reason: reason.into(), candidates }
 }
 
+/// An amount in a reason a person reads: grouped, in the document's currency (`12,103.77`).
 fn fmt(ix: &Index, amount: i64, i: usize) -> String {
-    crate::money::format_minor(amount, ix.docs[i].currency)
+    crate::money::format_grouped(amount, ix.docs[i].currency)
 }
 
 /// Settles the named documents with a payment: credit notes among them first, then cash; a
@@ -221,7 +222,10 @@ fn by_reference(
             let exact_total = docs.iter().map(|i| ix.docs[*i].open).sum::<i64>() == p.amount;
             let outside = !fam.is_empty() && !docs.iter().any(|i| fam.contains(&ix.docs[*i].customer));
             if !outside || exact_total {
-                return Some(Decision::Applied { rule: rule_for(*found), lines, note: None });
+                return Some(match cross_check(ix, p, policy, fam, docs, lines) {
+                    Ok(lines) => Decision::Applied { rule: rule_for(*found), lines, note: None },
+                    Err(exception) => exception,
+                });
             }
         }
         let total: i64 = docs.iter().map(|i| ix.docs[*i].open).sum();
@@ -241,7 +245,10 @@ fn by_reference(
         groups.iter().filter(|(_, docs, _)| docs.iter().map(|i| ix.docs[*i].open).sum::<i64>() == p.amount).collect();
     if let [(_, docs, found)] = exact[..] {
         if let Some(lines) = settle(ix, p, policy, docs) {
-            return Some(Decision::Applied { rule: rule_for(*found), lines, note: None });
+            return Some(match cross_check(ix, p, policy, fam, docs, lines) {
+                Ok(lines) => Decision::Applied { rule: rule_for(*found), lines, note: None },
+                Err(exception) => exception,
+            });
         }
     }
     let all: Vec<usize> = groups.iter().flat_map(|g| g.1.iter().copied()).collect();
@@ -250,6 +257,157 @@ fn by_reference(
         "the reference names documents of several customers and the amount doesn't single out one",
         candidates(&all),
     ))
+}
+
+/// The customers a reading concerns: the identified payer's group, else the groups of the
+/// documents read.
+fn payer_of(ix: &Index, fam: &BTreeSet<usize>, docs: &[usize]) -> BTreeSet<usize> {
+    if !fam.is_empty() {
+        return fam.clone();
+    }
+    let named: BTreeSet<usize> = docs.iter().map(|i| ix.docs[*i].customer).collect();
+    ix.family(&named)
+}
+
+/// Before a reading of the reference is applied, ask whether other evidence contradicts it
+/// (CONTRACT.md §3: evidence that disagrees is no answer):
+/// - cash left over while the payer has other open documents is a half decision unless the
+///   rest is explained — by numbers in the text one slip or one dropped/added character away
+///   from the payer's other documents, or by the only set of them that adds up to the rest —
+///   and then those are applied too;
+/// - a named document paid only in part while another open document of the payer equals the
+///   payment is a conflict (a slipped reference that happens to name a real document).
+///
+/// Ok: the lines to apply (possibly more than given); Err: the exception to raise instead.
+fn cross_check(
+    ix: &Index,
+    p: &Incoming,
+    policy: &Policy,
+    fam: &BTreeSet<usize>,
+    docs: &[usize],
+    mut lines: Vec<Line>,
+) -> Result<Vec<Line>, Decision> {
+    let payer = payer_of(ix, fam, docs);
+    let touched: Vec<usize> = lines.iter().map(|l| l.doc).chain(docs.iter().copied()).collect();
+    let others: Vec<usize> = ix
+        .open_docs_of(&payer, p.currency)
+        .into_iter()
+        .map(|i| i as usize)
+        .filter(|i| ix.docs[*i].open > 0 && !touched.contains(i))
+        .collect();
+    let cash: i64 = lines.iter().filter(|l| l.kind == ApplicationKind::Payment).map(|l| l.amount).sum();
+    let rest = p.amount - cash;
+    let names = |v: &[usize]| v.iter().map(|i| ix.docs[*i].no.as_str()).collect::<Vec<_>>().join(", ");
+    let named_open: i64 = docs.iter().map(|i| ix.docs[*i].open).sum();
+    let first = docs.first().copied().unwrap_or(0);
+    let mut cands: Vec<Candidate> = docs
+        .iter()
+        .map(|i| Candidate {
+            doc: *i,
+            score: 80,
+            why: format!("named in the reference, open {}", fmt(ix, ix.docs[*i].open, *i)),
+        })
+        .collect();
+    // The named documents don't add up to the payment while another open document of the
+    // payer is exactly the payment: the reference may well be a slip that names a real document.
+    if named_open != p.amount {
+        let mut exact: Vec<usize> = others.iter().copied().filter(|i| ix.docs[*i].open == p.amount).collect();
+        if fam.is_empty() {
+            // Payer unknown: any customer's open document of exactly the amount disagrees too.
+            let anyone: Vec<usize> = ix
+                .with_open_amount(p.currency, p.amount)
+                .into_iter()
+                .map(|i| i as usize)
+                .filter(|i| !touched.contains(i) && !exact.contains(i))
+                .collect();
+            exact.extend(anyone);
+        }
+        if !exact.is_empty() {
+            let named = &ix.docs[first];
+            let alt = &ix.docs[exact[0]];
+            let (a, b) = (super::normalize::alnum(&named.no), super::normalize::alnum(&alt.no));
+            let away = if super::normalize::one_edit(&a, &b) { ", one character away" } else { "" };
+            cands.extend(exact.iter().map(|i| Candidate {
+                doc: *i,
+                score: 75,
+                why: format!("open {} equals the payment", fmt(ix, ix.docs[*i].open, *i)),
+            }));
+            return Err(exception(
+                ExceptionKind::Conflict,
+                format!(
+                    "the reference names {} (open {}); the amount {} equals {}{away}: which one is paid can't be told",
+                    names(docs),
+                    fmt(ix, named_open, first),
+                    fmt(ix, p.amount, first),
+                    names(&exact)
+                ),
+                cands,
+            ));
+        }
+    }
+    if rest > 0 {
+        if others.is_empty() {
+            // Nothing else of the payer's is open: a true overpayment, kept on account.
+            return Ok(lines);
+        }
+        let text = p.reference.as_deref().unwrap_or("");
+        let near: Vec<usize> =
+            ix.near_misses(text, p.currency, &payer, &touched).into_iter().map(|i| i as usize).collect();
+        let near_total: i64 = near.iter().map(|i| ix.docs[*i].open).sum();
+        if !near.is_empty() && near_total == rest {
+            lines.extend(near.iter().map(|i| pay(*i, ix.docs[*i].open)));
+            return Ok(lines);
+        }
+        let embedded: Vec<usize> = ix
+            .embedded(text, p.currency, &payer)
+            .into_iter()
+            .map(|i| i as usize)
+            .filter(|i| !touched.contains(i))
+            .collect();
+        if !embedded.is_empty() && embedded.iter().map(|i| ix.docs[*i].open).sum::<i64>() == rest {
+            lines.extend(embedded.iter().map(|i| pay(*i, ix.docs[*i].open)));
+            return Ok(lines);
+        }
+        if others.len() <= policy.combination_max_items.min(24) {
+            let singles: Vec<usize> = others.iter().copied().filter(|i| ix.docs[*i].open == rest).collect();
+            let amounts: Vec<i64> = others.iter().map(|i| ix.docs[*i].open).collect();
+            match (&singles[..], subset::find(&amounts, rest)) {
+                ([one], Combination::None) => {
+                    lines.push(pay(*one, rest));
+                    return Ok(lines);
+                }
+                ([], Combination::Unique(pos)) => {
+                    lines.extend(pos.iter().map(|k| pay(others[*k], ix.docs[others[*k]].open)));
+                    return Ok(lines);
+                }
+                _ => {}
+            }
+        }
+        if rest <= tolerance(policy, cash, p.currency) {
+            return Ok(lines);
+        }
+        let mut close = others.clone();
+        close.sort_by_key(|i| ((ix.docs[*i].open - rest).abs(), *i));
+        cands.extend(close.iter().take(3).map(|i| Candidate {
+            doc: *i,
+            score: 40,
+            why: format!("another open document of the payer, open {}", fmt(ix, ix.docs[*i].open, *i)),
+        }));
+        return Err(exception(
+            ExceptionKind::Conflict,
+            format!(
+                "the reference names {} (open {}), but the payment is {}: {} is left unexplained while the payer has {} other open document{}; nothing applied rather than half of it",
+                names(docs),
+                fmt(ix, named_open, first),
+                fmt(ix, p.amount, first),
+                fmt(ix, rest, first),
+                others.len(),
+                if others.len() == 1 { "" } else { "s" }
+            ),
+            cands,
+        ));
+    }
+    Ok(lines)
 }
 
 /// Applies on a remittance advice: each line names a document (typos are resolved against the
@@ -519,6 +677,16 @@ pub fn decide(ix: &Index, p: &Incoming, policy: &Policy) -> Decision {
             cands,
         );
     }
+    // Numbers run together in one long string of digits: the payer's own documents found
+    // inside it, taken only when they add up to the payment exactly.
+    let embedded: Vec<usize> = ix.embedded(text, p.currency, &fam).into_iter().map(|i| i as usize).collect();
+    if !embedded.is_empty() && embedded.iter().map(|i| ix.docs[*i].open).sum::<i64>() == p.amount {
+        return Decision::Applied {
+            rule: Rule::PoReference,
+            lines: embedded.iter().map(|i| pay(*i, ix.docs[*i].open)).collect(),
+            note: Some(format!("payer identified by {via}; numbers found run together in the reference")),
+        };
+    }
     let slips: Vec<usize> = ix.slips(text, p.currency, &fam).into_iter().map(|i| i as usize).collect();
     let fitting: Vec<usize> = slips
         .iter()
@@ -541,7 +709,43 @@ pub fn decide(ix: &Index, p: &Incoming, policy: &Policy) -> Decision {
             Vec::new(),
         );
     }
-    by_amount(ix, p, policy, &fam, via)
+    let decision = by_amount(ix, p, policy, &fam, via);
+    // Cross-check: a number in the text one slip (or a dropped or added character) away from
+    // another of the payer's open documents disagrees with a decision on the amount alone.
+    if let Decision::Applied { lines, .. } = &decision {
+        let decided: Vec<usize> = lines.iter().map(|l| l.doc).collect();
+        let near: Vec<usize> = ix.near_misses(text, p.currency, &fam, &[]).into_iter().map(|i| i as usize).collect();
+        // A slipped number of the document decided on confirms it (sequential numbers are one
+        // slip from their neighbours too); one that only fits other documents contradicts it.
+        let confirms = near.iter().any(|i| decided.contains(i));
+        let near: Vec<usize> = near.into_iter().filter(|i| !decided.contains(i)).collect();
+        if !near.is_empty() && !confirms {
+            let mut cands: Vec<Candidate> = decided
+                .iter()
+                .map(|i| Candidate {
+                    doc: *i,
+                    score: 60,
+                    why: format!("open {} fits the amount", fmt(ix, ix.docs[*i].open, *i)),
+                })
+                .collect();
+            cands.extend(near.iter().take(3).map(|i| Candidate {
+                doc: *i,
+                score: 60,
+                why: "its number is one character away from a number in the reference".into(),
+            }));
+            let names = |v: &[usize]| v.iter().map(|i| ix.docs[*i].no.as_str()).collect::<Vec<_>>().join(", ");
+            return exception(
+                ExceptionKind::Conflict,
+                format!(
+                    "the amount fits {}, but the reference holds a number one character away from {}: the evidence disagrees",
+                    names(&decided),
+                    names(&near)
+                ),
+                cands,
+            );
+        }
+    }
+    decision
 }
 
 /// A slip is accepted only where the amount confirms it: the payment settles the document fully
@@ -557,23 +761,48 @@ fn fits_exactly(ix: &Index, p: &Incoming, policy: &Policy, i: usize, lines: &[Li
 /// Decides every payment, in date then id order, each seeing the open amounts the ones before
 /// it left. Decisions come back in the input's order.
 pub fn run(ix: &mut Index, payments: &[Incoming], policy: &Policy) -> Vec<Decision> {
+    run_until(ix, payments, policy, None)
+}
+
+/// Decides the payments that come before payment `id` (in date, then id order) and stops, so
+/// `ix` holds the open amounts that payment would be decided against (for `--explain`).
+pub fn run_before(ix: &mut Index, payments: &[Incoming], policy: &Policy, id: &str) {
+    run_until(ix, payments, policy, Some(id));
+}
+
+fn run_until(ix: &mut Index, payments: &[Incoming], policy: &Policy, stop: Option<&str>) -> Vec<Decision> {
     let mut order: Vec<usize> = (0..payments.len()).collect();
     order.sort_by(|a, b| (payments[*a].date, &payments[*a].id).cmp(&(payments[*b].date, &payments[*b].id)));
     let mut out = vec![None; payments.len()];
     for k in order {
         let p = &payments[k];
+        if stop == Some(p.id.as_str()) {
+            return Vec::new();
+        }
         let mut d = decide(ix, p, policy);
         if let Decision::Applied { lines, .. } = &d {
             if let Err(why) = check(ix, p, lines) {
                 d = exception(ExceptionKind::Conflict, format!("internal check refused the match: {why}"), Vec::new());
             }
         }
-        if let Decision::Applied { lines, .. } = &d {
+        if let Decision::Applied { lines, rule, .. } = &d {
             for l in lines {
                 ix.docs[l.doc].open -= l.amount;
                 if let Some(cn) = l.credit_note {
                     ix.docs[cn].open += l.amount;
                 }
+            }
+            // The account a payment came from now identifies its customer for later payments
+            // (a first run learns as it goes) — only from decisions on document evidence or a
+            // payer named outright, and only when every document is one customer's.
+            let learnable =
+                matches!(rule, Rule::Remittance | Rule::Reference | Rule::ReferenceFuzzy | Rule::PoReference)
+                    || p.customer.is_some();
+            let customers: BTreeSet<usize> = lines.iter().map(|l| ix.docs[l.doc].customer).collect();
+            if let (true, Some(acct), [c]) =
+                (learnable, p.bank_account.as_deref(), customers.iter().copied().collect::<Vec<_>>().as_slice())
+            {
+                ix.learn_account(acct, *c);
             }
         }
         out[k] = Some(d);

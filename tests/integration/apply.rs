@@ -81,6 +81,14 @@ fn every_rule_applies_what_its_evidence_says_and_records_rule_and_confidence() {
     expect(&apps, "P-18", &["payment:INV-0010023:1234.56"]);
     expect(&apps, "P-19", &["payment:INV-0010024:2222.22"]);
     expect(&apps, "P-21", &["payment:INV-0010025:125000"]);
+    // Issue 12's classes, one payment each (fixtures/apply/rules/README.md).
+    expect(&apps, "P-24", &[]);
+    expect(&apps, "P-25", &["payment:INV-0010101:1058.00"]);
+    expect(&apps, "P-26", &["credit:INV-0010106:83.00", "payment:INV-0010106:147.00"]);
+    expect(&apps, "P-27", &["payment:INV-0010103:700.00", "payment:INV-0010105:229.90"]);
+    expect(&apps, "P-28", &["payment:INV-0010104:830.50", "payment:INV-0010108:1500.00"]);
+    expect(&apps, "P-29", &[]);
+    expect(&apps, "P-30", &["payment:INV-0010109:310.00", "payment:INV-0010110:45.60"]);
     let rules = rules_of(&ws);
     let want = [
         ("P-01", "reference:98"),
@@ -94,6 +102,11 @@ fn every_rule_applies_what_its_evidence_says_and_records_rule_and_confidence() {
         ("P-16", "remittance:99"),
         ("P-18", "amount:90"),
         ("P-19", "amount:90"),
+        ("P-25", "reference:98"),
+        ("P-26", "reference:98"),
+        ("P-27", "combination:80"),
+        ("P-28", "reference:98"),
+        ("P-30", "reference-format:95"),
     ];
     for (p, rule) in want {
         assert_eq!(rules.get(p).map(String::as_str), Some(rule), "rule of {p}");
@@ -181,18 +194,18 @@ fn summary_json_ties_received_to_applied_plus_unapplied() {
     let v: serde_json::Value = serde_json::from_str(&stdout(&a)).unwrap();
     assert_eq!(v["batch"], "apply-3");
     assert_eq!(v["committed"], true);
-    assert_eq!(v["exceptions"], 3);
+    assert_eq!(v["exceptions"], 5);
     let eur = v["rows"].as_array().unwrap().iter().find(|r| r["currency"] == "EUR").unwrap();
     let m = |k: &str| eur[k].as_str().unwrap().parse::<rust_decimal::Decimal>().unwrap();
     assert_eq!(m("received"), m("applied") + m("left_unapplied"));
     assert_eq!(m("received"), m("fully_applied_value") + m("partly_applied_value") + m("unapplied_value"));
-    assert_eq!(eur["payments"], 22);
-    assert_eq!(eur["unapplied"], 3);
+    assert_eq!(eur["payments"], 29);
+    assert_eq!(eur["unapplied"], 5);
     assert_eq!(eur["partly_applied"], 1, "the overpayment");
     assert_eq!(eur["write_offs"], "3.50");
     assert_eq!(eur["discounts"], "40.00");
     assert_eq!(eur["deductions"], "22.40");
-    assert_eq!(eur["credits_used"], "200.00");
+    assert_eq!(eur["credits_used"], "283.00");
 }
 
 #[test]
@@ -202,7 +215,7 @@ fn dry_run_proposes_without_writing() {
     let a = ws.arx(&["apply", "--dry-run", "--format", "json"]).success();
     let v: serde_json::Value = serde_json::from_str(&stdout(&a)).unwrap();
     assert_eq!(v["committed"], false);
-    assert_eq!(v["applications"], 28);
+    assert_eq!(v["applications"], 37);
     assert!(stderr(&a).contains("dry run: nothing was written"));
     assert_eq!(ws.store_snapshot(), before);
 }
@@ -215,7 +228,7 @@ fn applying_again_adds_nothing_and_the_same_inputs_give_the_same_applications() 
     let a = ws.arx(&["apply", "--format", "json"]).success();
     let v: serde_json::Value = serde_json::from_str(&stdout(&a)).unwrap();
     assert_eq!(v["applications"], 0, "nothing new to apply");
-    assert_eq!(v["exceptions"], 3, "the exceptions are looked at again");
+    assert_eq!(v["exceptions"], 5, "the exceptions are looked at again");
     assert_eq!(applied(&ws), first);
     // Another workspace with the same inputs: the same applications, byte for byte.
     let other = rules_ws();
@@ -229,14 +242,14 @@ fn undo_voids_the_batch_and_its_disputes_keeps_history_and_reapplies_the_same() 
     ws.arx(&["apply"]).success();
     let first = ws.export("applications");
     let a = ws.arx(&["apply", "--undo", "apply-3", "--format", "csv"]).success();
-    assert_eq!(stdout(&a), "batch,applications_voided,disputes_voided,payments_reopened\napply-3,28,2,20\n");
+    assert_eq!(stdout(&a), "batch,applications_voided,disputes_voided,payments_reopened\napply-3,37,2,25\n");
     let after = ws.export("applications");
     assert!(!after.contains("apply-3"), "{after}");
     assert!(after.contains("HP-0001"), "applications from other sources stay");
     assert!(!ws.export("disputes").contains("opened by arx apply"));
     // History: every version is still in the store.
     let all = ws.arx(&["export", "applications", "--all-versions", "--format", "csv"]).success();
-    assert_eq!(stdout(&all).matches("apply-3").count(), 56, "28 applied + 28 voids");
+    assert_eq!(stdout(&all).matches("apply-3").count(), 74, "37 applied + 37 voids");
     // Undoing twice is refused; a batch that never existed is named.
     let again = ws.arx(&["apply", "--undo", "apply-3"]).code(2);
     assert!(stderr(&again).contains("no applications left to undo"), "{}", stderr(&again));
@@ -303,8 +316,8 @@ fn exceptions_workbook_lists_what_to_work_through() {
     assert_eq!(s(&summary[0][0]), "Cash application summary — My Company");
     assert_eq!(s(&summary[3][0]), "Currency");
     let eur = &summary[4];
-    assert_eq!((s(&eur[0]), s(&eur[1]), s(&eur[2])), ("EUR".into(), "22".into(), "30574.06".into()));
-    assert_eq!((s(&eur[3]), s(&eur[5]), s(&eur[7])), ("18".into(), "1".into(), "3".into()));
+    assert_eq!((s(&eur[0]), s(&eur[1]), s(&eur[2])), ("EUR".into(), "29".into(), "45344.15".into()));
+    assert_eq!((s(&eur[3]), s(&eur[5]), s(&eur[7])), ("23".into(), "1".into(), "5".into()));
 
     // Exceptions, largest first, each with its reason and candidates.
     let ex = sheet(&out, "Exceptions");
@@ -314,7 +327,24 @@ fn exceptions_workbook_lists_what_to_work_through() {
         ["Payment ID", "Date", "Currency", "Amount", "Payer", "Reference", "Bank account", "Status", "Why not applied"]
     );
     let rows: Vec<Vec<String>> = ex[4..].iter().map(|r| r.iter().map(s).collect()).collect();
-    assert_eq!(rows.iter().map(|r| r[0].as_str()).collect::<Vec<_>>(), ["P-20", "P-23", "P-15"]);
+    assert_eq!(rows.iter().map(|r| r[0].as_str()).collect::<Vec<_>>(), ["P-29", "P-24", "P-20", "P-23", "P-15"]);
+    // The conflicts say in words what disagrees, the partial reading as the first candidate.
+    assert_eq!(rows[0][7], "conflict");
+    assert!(
+        rows[0][8].contains("INV-0010107") && rows[0][8].contains("4,000.00 is left unexplained"),
+        "{}",
+        rows[0][8]
+    );
+    assert_eq!(rows[0][9], "INV-0010107");
+    assert_eq!(rows[1][7], "conflict");
+    assert!(
+        rows[1][8]
+            .contains("names INV-0010101 (open 1,058.00); the amount 4,950.09 equals INV-0010102, one character away"),
+        "{}",
+        rows[1][8]
+    );
+    assert_eq!((rows[1][9].as_str(), rows[1][13].as_str()), ("INV-0010101", "INV-0010102"));
+    let rows = &rows[2..];
     assert_eq!(rows[0][7], "unidentified");
     assert_eq!(rows[1][7], "conflict");
     assert!(rows[1][8].contains("INV-0010001") && rows[1][8].contains("already settled"), "{}", rows[1][8]);
@@ -338,9 +368,9 @@ fn exceptions_workbook_lists_what_to_work_through() {
 
     let adj = sheet(&out, "Adjustments");
     let kinds: Vec<String> = adj[4..].iter().map(|r| s(&r[1])).collect();
-    assert_eq!(kinds, ["write_off", "discount", "deduction", "credit", "deduction"]);
+    assert_eq!(kinds, ["write_off", "discount", "deduction", "credit", "deduction", "credit"]);
     let applied = sheet(&out, "Applied");
-    assert_eq!(applied.len() - 4, 28);
+    assert_eq!(applied.len() - 4, 37);
     assert_eq!(s(&applied[4][9]), "reference");
     assert_eq!(s(&applied[4][10]), "98");
     let params = sheet(&out, "Parameters");
