@@ -515,18 +515,40 @@ fn by_remittance(ix: &Index, p: &Incoming, policy: &Policy, fam: &BTreeSet<usize
 /// For an identified payer without document evidence: a single open document of exactly the
 /// amount, else one within tolerance or discount terms, else a unique combination.
 fn by_amount(ix: &Index, p: &Incoming, policy: &Policy, fam: &BTreeSet<usize>, via: &str) -> Decision {
-    let docs: Vec<usize> =
-        ix.open_docs_of(fam, p.currency).into_iter().map(|i| i as usize).filter(|i| ix.docs[*i].open > 0).collect();
+    let open_items: Vec<usize> = ix.open_docs_of(fam, p.currency).into_iter().map(|i| i as usize).collect();
+    let docs: Vec<usize> = open_items.iter().copied().filter(|i| ix.docs[*i].open > 0).collect();
+    let credits: Vec<usize> = open_items.iter().copied().filter(|i| ix.docs[*i].open < 0).collect();
     let exact: Vec<usize> = docs.iter().copied().filter(|i| ix.docs[*i].open == p.amount).collect();
     let name = |c: usize| ix.customers[c].id.clone();
     let who = fam.iter().map(|c| name(*c)).collect::<Vec<_>>().join(", ");
+    // Every other subset of the payer's open items (credit notes included) that sums to the
+    // payment: a second answer, so a single invoice of the amount is only taken when none exists.
+    let smaller: Vec<usize> =
+        docs.iter().copied().filter(|i| ix.docs[*i].open < p.amount).chain(credits.iter().copied()).collect();
+    let combination = if smaller.len() >= 2 && smaller.len() <= policy.combination_max_items.min(24) {
+        let amounts: Vec<i64> = smaller.iter().map(|i| ix.docs[*i].open).collect();
+        subset::find(&amounts, p.amount)
+    } else {
+        Combination::None
+    };
     match exact[..] {
-        [i] => {
+        [i] if combination == Combination::None => {
             return Decision::Applied {
                 rule: Rule::Amount,
                 lines: vec![pay(i, p.amount)],
                 note: Some(format!("payer identified by {via}")),
             }
+        }
+        [i] => {
+            let mut cands = vec![Candidate { doc: i, score: 60, why: "open amount equals the payment".into() }];
+            if let Combination::Unique(pos) | Combination::Several(pos, _) = &combination {
+                cands.extend(combination_candidates(&smaller, pos.iter()));
+            }
+            return exception(
+                ExceptionKind::Ambiguous,
+                "one open document equals the payment and a combination of others sums to it too",
+                cands,
+            );
         }
         [_, _, ..] => {
             let cands = exact
@@ -550,13 +572,6 @@ fn by_amount(ix: &Index, p: &Incoming, policy: &Policy, fam: &BTreeSet<usize>, v
             near.push((i, difference(ApplicationKind::Discount, i, d, DISCOUNT_REASON)));
         }
     }
-    let smaller: Vec<usize> = docs.iter().copied().filter(|i| ix.docs[*i].open < p.amount).collect();
-    let combination = if smaller.len() >= 2 && smaller.len() <= policy.combination_max_items.min(24) {
-        let amounts: Vec<i64> = smaller.iter().map(|i| ix.docs[*i].open).collect();
-        subset::find(&amounts, p.amount)
-    } else {
-        Combination::None
-    };
     match &near[..] {
         // An exact combination and a near single document are two different answers.
         [(i, _)] if combination != Combination::None => {
@@ -595,7 +610,15 @@ fn by_amount(ix: &Index, p: &Incoming, policy: &Policy, fam: &BTreeSet<usize>, v
     {
         match combination {
             Combination::Unique(pos) => {
-                let lines = pos.iter().map(|k| pay(smaller[*k], ix.docs[smaller[*k]].open)).collect();
+                // Credit notes in the subset are drawn against its invoices first.
+                let chosen: Vec<usize> = pos.iter().map(|k| smaller[*k]).collect();
+                let Some(lines) = settle(ix, p, policy, &chosen) else {
+                    return exception(
+                        ExceptionKind::Conflict,
+                        "a combination sums to the payment but its credit notes exceed its invoices",
+                        combination_candidates(&smaller, pos.iter()),
+                    );
+                };
                 return Decision::Applied {
                     rule: Rule::Combination,
                     lines,
