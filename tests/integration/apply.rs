@@ -416,3 +416,30 @@ fn bad_policy_in_arx_toml_is_a_usage_error() {
     let a = ws.arx(&["apply"]).code(2);
     assert!(stderr(&a).contains("apply.write_off_fixed"), "{}", stderr(&a));
 }
+
+#[test]
+fn explain_shows_the_evidence_and_why_before_and_after_applying() {
+    let ws = rules_ws();
+    let before = ws.store_snapshot();
+    // Before: P-24 names INV-0010101 but pays INV-0010102's amount.
+    let a = ws.arx(&["apply", "--explain", "P-24", "--format", "csv"]).success();
+    let rows = csv_maps(&stdout(&a));
+    let find = |step: &str| rows.iter().filter(|r| r["step"] == step).map(|r| r["finding"].clone()).collect::<Vec<_>>();
+    assert!(find("payer")[0].contains("C010 by payer name"), "{rows:?}");
+    assert!(find("reference")[0].contains("INV-0010101 (C010, open 1,058.00)"), "{rows:?}");
+    assert!(find("amount")[0].contains("equal to the payment: INV-0010102"), "{rows:?}");
+    let decision = &find("decision")[0];
+    assert!(decision.starts_with("not applied (conflict)") && decision.contains("one character away"), "{decision}");
+    assert_eq!(find("candidate").len(), 2);
+    assert_eq!(ws.store_snapshot(), before, "--explain writes nothing");
+    // After the batch: an applied payment shows its stored applications first.
+    ws.arx(&["apply"]).success();
+    let a = ws.arx(&["apply", "--explain", "P-28", "--format", "csv"]).success();
+    let rows = csv_maps(&stdout(&a));
+    let stored: Vec<&String> = rows.iter().filter(|r| r["step"] == "applied before").map(|r| &r["finding"]).collect();
+    assert_eq!(stored.len(), 2, "{rows:?}");
+    assert!(stored.iter().any(|f| f.contains("1,500.00 to INV-0010108") && f.contains("rule reference:98")), "{stored:?}");
+    // An unknown payment is a usage error.
+    let a = ws.arx(&["apply", "--explain", "P-404"]).code(2);
+    assert!(stderr(&a).contains("'P-404' is not in the workspace"));
+}
