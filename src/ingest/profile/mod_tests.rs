@@ -540,3 +540,67 @@ fn issues_carry_their_place_apart_from_the_message() {
     let Err(issues) = run(&mini(), &["", ""], &Overrides::default()) else { panic!() };
     assert_eq!((issues[0].row, issues[0].place.as_str()), (None, ""));
 }
+
+/// Real FBL5N layouts label columns with the data element's short, medium or long text in the
+/// logon language; the built-in profile reads them all (issue 11, class 1).
+#[test]
+fn sap_headings_in_other_logon_languages_and_lengths() {
+    let p = Profile::builtin("sap-fbl5n").unwrap();
+    let layouts: [(&str, &str); 4] = [
+        ("French", "Compte,Nº pièce,Type de pièce,Date de la pièce,Échéance nette,Montant en devise interne,Devise interne"),
+        ("English short", "Account,DocumentNo,Type,Doc..Date,Net due dt,Amt in loc.cur.,LCurr"),
+        ("German long", "Kunde,Belegnummer,Belegart,Belegdatum,Nettofälligkeitsdatum,Betrag in Hauswährung,Hauswährung"),
+        ("Polish", "Konto,Numer dokumentu,Rodzaj dokumentu,Data dokumentu,Termin płatności netto,Kwota w walucie krajowej,Waluta krajowa"),
+    ];
+    for (what, header) in layouts {
+        let lines = [header, "100001,1800000001,RV,01.03.2026,31.03.2026,\"1.533,88\",EUR"];
+        // rows() splits on commas: keep the amount plain for it.
+        let lines = [lines[0], "100001,1800000001,RV,01.03.2026,31.03.2026,1533.88,EUR"];
+        let m = run(&p, &lines, &Overrides::default()).unwrap_or_else(|e| panic!("{what}: {e:?}"));
+        let inv = &m.kinds[&Kind::Invoices].rows[0].1;
+        assert_eq!(
+            (inv[0].as_str(), inv[2].as_str(), inv[3].as_str(), inv[4].as_str(), inv[6].as_str()),
+            ("1800000001", "2026-03-01", "1533.88", "EUR", "2026-03-31"),
+            "{what}"
+        );
+        // An English-locale user's 1533.88 in a profile whose default is 1.533,88: said on stderr.
+        assert!(m.notes.iter().any(|n| n.contains("amounts read as 1,234.56")), "{what}: {:?}", m.notes);
+    }
+}
+
+/// A due-date column the profile doesn't know, with a heading that looks like one: warned,
+/// naming both, because a due date defaulting to the document date changes every aging.
+#[test]
+fn a_heading_that_looks_like_the_missing_due_date_is_warned_about() {
+    let m = run(
+        &mini(),
+        &["Customer,Doc,Date,Payment due by,Amount", "C,1,31.01.2026,28.02.2026,5"],
+        &Overrides::default(),
+    )
+    .unwrap();
+    let note = m.notes.iter().find(|n| n.contains("no due-date column")).unwrap_or_else(|| panic!("{:?}", m.notes));
+    assert!(note.contains("'Payment due by'") && note.contains("(Due)"), "{note}");
+    // An amount heading with "due" in it is not mistaken for a date.
+    let m =
+        run(&mini(), &["Customer,Doc,Date,Amount,Amount due", "C,1,31.01.2026,5,5"], &Overrides::default()).unwrap();
+    assert!(!m.notes.iter().any(|n| n.contains("no due-date column")), "{:?}", m.notes);
+}
+
+/// A file that names no currency (a QuickBooks US report) takes the workspace's, and says so.
+#[test]
+fn no_currency_anywhere_takes_the_workspace_currency_and_says_so() {
+    let p = Profile::from_toml("p", &MINI.replace("currency = \"EUR\"\n", "")).unwrap();
+    let ov = Overrides { workspace_currency: Some(Currency::parse("USD").unwrap()), ..Overrides::default() };
+    let m = run(&p, &["Customer,Doc,Date,Amount", "C,1,31.01.2026,5.00"], &ov).unwrap();
+    assert_eq!(m.kinds[&Kind::Invoices].rows[0].1[4], "USD");
+    assert!(
+        m.notes.iter().any(|n| n.contains("amounts taken as USD, the workspace's reporting currency")),
+        "{:?}",
+        m.notes
+    );
+    // A dollar amount in a euro workspace is not silently euros: the cell's own sign decides.
+    let ov = Overrides { workspace_currency: Some(Currency::parse("EUR").unwrap()), ..Overrides::default() };
+    let m = run(&p, &["Customer,Doc,Date,Amount", "C,1,31.01.2026,$5.00"], &ov).unwrap();
+    assert_eq!(m.kinds[&Kind::Invoices].rows[0].1[4], "USD");
+    assert!(!m.notes.iter().any(|n| n.contains("workspace's reporting currency")), "{:?}", m.notes);
+}
