@@ -143,7 +143,8 @@ fn create_temp(dir: &Path) -> Result<(PathBuf, File), FileError> {
     let mut last = None;
     for _ in 0..16 {
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+        let nanos =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
         let p = dir.join(format!("{TEMP_PREFIX}{}-{n}-{nanos}", std::process::id()));
         match create_new_options().open(&p) {
             Ok(f) => return Ok((p, f)),
@@ -187,7 +188,10 @@ pub fn open_lock(path: &Path) -> Result<File, FileError> {
     if !meta.is_file() {
         return Err(FileError::Refused {
             path: path.to_path_buf(),
-            why: format!("is {}, not a regular file; remove it (arx makes the lock file itself)", describe(&meta.file_type())),
+            why: format!(
+                "is {}, not a regular file; remove it (arx makes the lock file itself)",
+                describe(&meta.file_type())
+            ),
         });
     }
     Ok(file)

@@ -369,3 +369,30 @@ pub fn line_chart(
     chart.set_width(640).set_height(320);
     chart
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_past_excels_cell_limit_is_cut_with_a_marker_not_an_error() {
+        let mut wb = Workbook::new();
+        let mut st = Styles::new();
+        let long = "N".repeat(40_000);
+        let mut rows = vec![vec![XCell::Text(long), XCell::Text("=1+2".into())]].into_iter();
+        let table = SheetTable {
+            name: "T",
+            title: &[],
+            header: vec!["a".into(), "b".into()],
+            rows: &mut rows,
+            totals: Vec::new(),
+            frozen_cols: 0,
+        };
+        write_table(&mut wb, &mut st, table).unwrap();
+        let bytes = wb.save_to_buffer().expect("a 40,000-character cell must not fail the workbook");
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(), &mut xml).unwrap();
+        assert!(xml.contains("… [truncated, 40000 characters]"));
+    }
+}
