@@ -43,8 +43,7 @@ pub const MAX_MESSAGE_CHARS: usize = 1_000;
 /// ellipsis saying how much was left out.
 pub fn printable(text: &str, max: usize) -> String {
     let mut out = String::with_capacity(text.len().min(max + 16));
-    let mut shown = 0usize;
-    for (i, c) in text.char_indices() {
+    for (shown, (i, c)) in text.char_indices().enumerate() {
         if shown >= max {
             let rest = text[i..].chars().count();
             out.push_str(&format!("… ({rest} more characters)"));
@@ -57,7 +56,6 @@ pub fn printable(text: &str, max: usize) -> String {
             c if c.is_control() || is_format_char(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
             c => out.push(c),
         }
-        shown += 1;
     }
     out
 }
