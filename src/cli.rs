@@ -73,7 +73,7 @@ pub enum Command {
     Profiles(ProfilesArgs),
     /// Write the ledger's current records of one kind (canonical columns) to stdout or a file
     #[command(
-        after_help = "Examples:\n  arx export invoices > invoices.csv\n  arx export payments --format json\n  arx export applications --format parquet -o applications.parquet\n  arx export invoices --all-versions       every stored version, with _seq and _void"
+        after_help = "Examples:\n  arx export invoices > invoices.csv\n  arx export payments --format json\n  arx export applications --format parquet -o applications.parquet\n  arx export invoices --all-versions       every stored version, with _seq and _void\n  arx export customers --excel-safe -o c.csv   for a spreadsheet: =, +, -, @ text neutralised ('=…)\n\nValues are exported exactly as stored, so export → ingest round-trips byte for byte; text that\nstarts with =, +, - or @ would run as a formula in a spreadsheet, and a warning on stderr counts\nit. --excel-safe writes such text as '=… (quoted) instead; that file is for people, not for re-ingest."
     )]
     Export(ExportArgs),
     /// Aging: open items as of a date in buckets, per customer and currency (csv/json/table or xlsx)
@@ -411,6 +411,11 @@ pub struct ExportArgs {
     /// Every stored version, oldest first, with _seq (commit) and _void columns
     #[arg(long)]
     pub all_versions: bool,
+    /// For opening in a spreadsheet, not for re-ingest: text starting with =, +, - or @ is
+    /// written '=… (quoted) so it can't run as a formula. Without it, values are exported exactly
+    /// as stored (export → ingest round-trips byte for byte) and a warning counts such values
+    #[arg(long)]
+    pub excel_safe: bool,
 }
 
 #[derive(Args, Debug)]

@@ -164,7 +164,10 @@ impl ArxError {
 
 impl From<crate::store::StoreError> for ArxError {
     fn from(e: crate::store::StoreError) -> Self {
-        ArxError::Runtime(anyhow::Error::new(e))
+        match e {
+            crate::store::StoreError::Refused(f) => f.into(),
+            e => ArxError::Runtime(anyhow::Error::new(e)),
+        }
     }
 }
 

@@ -59,13 +59,24 @@ impl Table {
         }
     }
 
+    /// CSV for spreadsheets and scripts alike: text from inputs that a spreadsheet would run as
+    /// a formula is neutralised (`"'=…"`, see `hostile::write_csv_record`); amounts never are.
     fn write_csv(&self, out: &mut dyn Write) -> io::Result<()> {
-        let mut w = csv::Writer::from_writer(out);
-        w.write_record(&self.columns)?;
+        let mut buf = Vec::with_capacity(64 * 1024);
+        crate::hostile::write_csv_record(&mut buf, self.columns.iter().map(|c| (c.as_str(), false)));
         for row in &self.rows {
-            w.write_record(row.iter().map(Value::text))?;
+            let texts: Vec<String> = row.iter().map(Value::text).collect();
+            crate::hostile::write_csv_record(
+                &mut buf,
+                texts.iter().zip(row).map(|(t, v)| (t.as_str(), matches!(v, Value::Text(_)))),
+            );
+            if buf.len() >= 60 * 1024 {
+                out.write_all(&buf)?;
+                buf.clear();
+            }
         }
-        w.flush()
+        out.write_all(&buf)?;
+        out.flush()
     }
 
     fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {

@@ -11,7 +11,7 @@ use crate::frame::{self, Stored, StoredRef};
 use crate::model::{Kind, Record};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -27,6 +27,18 @@ pub enum StoreError {
     Corrupt { path: PathBuf, detail: String },
     #[error("{0}: no store here; run `arx init` to create a workspace")]
     Missing(PathBuf),
+    /// A file arx writes is not one it may write (a link, a folder, a device).
+    #[error(transparent)]
+    Refused(crate::files::FileError),
+}
+
+impl From<crate::files::FileError> for StoreError {
+    fn from(e: crate::files::FileError) -> Self {
+        match e {
+            crate::files::FileError::Io { path, source } => StoreError::Io { path, source },
+            refused => StoreError::Refused(refused),
+        }
+    }
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
@@ -120,8 +132,8 @@ impl Store {
     /// Takes the writer lock, telling the user when another arx holds it, then waiting.
     pub fn lock(&self, quiet: bool) -> Result<WriteLock, StoreError> {
         let path = self.dir.join("lock");
-        let mut file =
-            OpenOptions::new().create(true).truncate(false).read(true).write(true).open(&path).map_err(io(&path))?;
+        // Never through a symbolic link: a planted `lock -> ~/.bashrc` must not be truncated.
+        let mut file = crate::files::open_lock(&path)?;
         match file.try_lock() {
             Ok(()) => {}
             Err(fs::TryLockError::WouldBlock) => {
@@ -228,6 +240,7 @@ impl Store {
         let mut manifest = self.manifest()?;
         let seq = manifest.next_seq();
         self.sweep_orphans(&manifest);
+        crate::files::sweep_temps(&self.dir);
         let mut written = Vec::new();
         for (n, seg) in segments.into_iter().enumerate() {
             let rel = format!("segments/{}/{seq:08}-{n}.parquet", seg.kind.name());
@@ -317,35 +330,16 @@ pub fn current<R: Record>(all: Vec<Stored<R>>) -> Vec<R> {
 }
 
 fn write_durable(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
-    let mut f = File::create(path).map_err(io(path))?;
-    f.write_all(bytes).map_err(io(path))?;
-    f.sync_all().map_err(io(path))
+    Ok(crate::files::write_new(path, bytes)?)
 }
 
 fn sync_dir(dir: &Path) -> Result<(), StoreError> {
-    File::open(dir).and_then(|d| d.sync_all()).map_err(io(dir))
+    Ok(crate::files::sync_dir(dir)?)
 }
 
-/// Writes `path` so it appears whole or not at all: temp file in the same folder, fsync, rename,
-/// fsync the folder.
+/// Writes `path` so it appears whole or not at all; see [`crate::files::write_atomic`].
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut tmp = tempfile::Builder::new().prefix(".arx-tmp-").tempfile_in(&dir).map_err(io(&dir))?;
-    // tempfile creates 0600; a report or export should get the usual permissions (or keep the
-    // ones of the file it replaces).
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let perms = fs::metadata(path).map(|m| m.permissions()).unwrap_or_else(|_| fs::Permissions::from_mode(0o644));
-        tmp.as_file().set_permissions(perms).map_err(io(path))?;
-    }
-    tmp.write_all(bytes).map_err(io(path))?;
-    tmp.as_file().sync_all().map_err(io(path))?;
-    tmp.persist(path).map_err(|e| StoreError::Io { path: path.to_path_buf(), source: e.error })?;
-    sync_dir(&dir)
+    Ok(crate::files::write_atomic(path, bytes)?)
 }
 
 #[cfg(test)]

@@ -128,7 +128,11 @@ fn one_line(s: &str) -> String {
         }
         out.push_str(word);
     }
-    out
+    // One spelling per text, as for every other input (NFC).
+    match crate::hostile::nfc(&out) {
+        std::borrow::Cow::Borrowed(_) => out,
+        std::borrow::Cow::Owned(n) => n,
+    }
 }
 
 /// Every reference string the entry carries, in one deterministic text the matcher searches:

@@ -35,7 +35,12 @@ pub fn check_xlsx(out: Option<&std::path::Path>) -> Result<()> {
             "-o {} : -o writes a workbook, so give a name ending in .xlsx (for csv or json, redirect stdout, e.g. --format csv > report.csv)",
             out.display()
         ))),
-        _ => Ok(()),
+        Some(out) => {
+            // Refused now (a link, a folder, a device), before any work is done.
+            crate::files::check_target(out)?;
+            Ok(())
+        }
+        None => Ok(()),
     }
 }
 
@@ -99,7 +104,7 @@ pub fn run(g: &Globals, args: AgingArgs) -> Result<()> {
         (Some(path), _) => {
             let bytes =
                 aging_out::workbook(&report, &provenance, !plan.summary_only).context("writing the workbook")?;
-            crate::store::write_atomic(path, &bytes)?;
+            crate::files::write_atomic(path, &bytes)?;
             if !g.quiet {
                 eprintln!(
                     "wrote {} ({} customer row{}, {} open item{})",

@@ -124,7 +124,7 @@ pub fn run(g: &Globals, args: ApplyArgs) -> Result<()> {
             audits: &audits,
         };
         let bytes = apply_out::workbook(&data).map_err(|e| anyhow::anyhow!("writing the workbook: {e}"))?;
-        store::write_atomic(path, &bytes)?;
+        crate::files::write_atomic(path, &bytes)?;
     }
     let mut out = std::io::stdout().lock();
     match format {

@@ -45,7 +45,7 @@ pub fn run(g: &Globals, args: DisputesArgs) -> Result<()> {
     if let Some(path) = &args.output {
         let provenance = source.provenance(&config.company.name, as_of);
         let bytes = crate::report::kpi_out::disputes_workbook(&report, &provenance).context("writing the workbook")?;
-        crate::store::write_atomic(path, &bytes)?;
+        crate::files::write_atomic(path, &bytes)?;
         if !g.quiet {
             eprintln!("wrote {}", path.display());
         }

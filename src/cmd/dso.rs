@@ -103,7 +103,7 @@ pub fn run(g: &Globals, args: DsoArgs) -> Result<()> {
             &provenance,
         )
         .context("writing the workbook")?;
-        crate::store::write_atomic(path, &bytes)?;
+        crate::files::write_atomic(path, &bytes)?;
         if !g.quiet {
             eprintln!("wrote {}", path.display());
         }

@@ -1,7 +1,7 @@
 use crate::cli::{Globals, InitArgs};
 use crate::error::{ArxError, Result};
 use crate::money::Currency;
-use crate::store::{self, Store};
+use crate::store::Store;
 use crate::workspace::{config_template, CONFIG_FILE, STORE_DIR};
 use anyhow::Context;
 
@@ -40,7 +40,7 @@ pub fn run(g: &Globals, args: InitArgs) -> Result<()> {
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     // The store first: a folder with arx.toml always has a store.
     Store::create(&dir.join(STORE_DIR))?;
-    store::write_atomic(&dir.join(CONFIG_FILE), config_template(&args.name, currency.code()).as_bytes())?;
+    crate::files::write_atomic(&dir.join(CONFIG_FILE), config_template(&args.name, currency.code()).as_bytes())?;
     if !g.quiet {
         eprintln!(
             "created workspace {} (edit {} for company details and report defaults)",

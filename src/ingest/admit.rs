@@ -72,6 +72,14 @@ impl Admission {
             );
             row_issues.push(Issue::new(display, Some(line), Some(R::KIND.key_columns()[0]), message));
         }
+        // Ids from any source (bank files too): no invisible characters, within the id limit.
+        if row_issues.is_empty() {
+            let bad = key.split('\u{1f}').find_map(|part| crate::hostile::clean_text(part, true).err());
+            if let Some(message) = bad {
+                let column = R::KIND.key_columns()[0];
+                row_issues.push(Issue::new(display, Some(line), Some(column), format!("{column} {message}")));
+            }
+        }
         let previous = pos.map(|p| table.at(p));
         let unchanged = previous == Some(&record);
         if row_issues.is_empty() && !unchanged {

@@ -110,8 +110,9 @@ impl<'a> Fields<'a> {
         (!t.is_empty()).then_some(t)
     }
 
-    /// Text as given. Control characters are refused: they corrupt keys and reports, and are
-    /// never meant (tab and line breaks are allowed outside key columns).
+    /// Text as given, in NFC. Control characters are refused: they corrupt keys and reports, and
+    /// are never meant (tab and line breaks are allowed outside key columns); so are invisible
+    /// format characters in ids and text beyond the limits of `crate::hostile`.
     fn opt_text(&mut self, column: &str) -> Option<String> {
         let t = self.get(column)?;
         let key = matches!(column, "document_no" | "customer_id" | "payment_id" | "source" | "parent_id");
@@ -120,7 +121,14 @@ impl<'a> Fields<'a> {
             self.issue(column, format!("contains the control character U+{:04X}; remove it", c as u32));
             return None;
         }
-        Some(t.to_string())
+        // NFC, length limits, no invisible characters in ids: one rule for every input.
+        match crate::hostile::clean_text(t, key) {
+            Ok(t) => Some(t.into_owned()),
+            Err(message) => {
+                self.issue(column, format!("{column} {message}"));
+                None
+            }
+        }
     }
 
     fn req_text(&mut self, column: &str) -> Option<String> {

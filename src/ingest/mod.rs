@@ -552,22 +552,22 @@ fn rejects_path(ws: &Workspace, plan: &IngestPlan, input: &Path, kind: Kind, n: 
 }
 
 fn write_rejects(path: &Path, header: &[String], rejects: &[Reject]) -> Result<()> {
-    // Flexible: a rejected row keeps the fields it had, however many that was.
-    let mut w = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
+    // Flexible: a rejected row keeps the fields it had, however many that was. Every value
+    // from the input is neutralised if a spreadsheet would run it as a formula (numbers never are).
+    let mut bytes = Vec::new();
     let mut head = vec!["row".to_string(), "column".to_string(), "error".to_string()];
     head.extend(header.iter().cloned());
-    w.write_record(&head).context("writing rejects")?;
+    crate::hostile::write_csv_record(&mut bytes, head.iter().map(|h| (h.as_str(), true)));
     for r in rejects {
         let columns: Vec<&str> = r.issues.iter().filter_map(|i| i.column.as_deref()).collect();
         let errors: Vec<&str> = r.issues.iter().map(|i| i.message.as_str()).collect();
         let mut rec = vec![r.line.to_string(), columns.join("; "), errors.join("; ")];
         rec.extend(r.fields.iter().cloned());
-        w.write_record(&rec).context("writing rejects")?;
+        crate::hostile::write_csv_record(&mut bytes, rec.iter().map(|f| (f.as_str(), true)));
     }
-    let bytes = w.into_inner().map_err(|e| anyhow::anyhow!("writing rejects: {e}"))?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
-    store::write_atomic(path, &bytes)?;
+    crate::files::write_atomic(path, &bytes)?;
     Ok(())
 }

@@ -147,8 +147,8 @@ pub fn write_cell(
     total: bool,
 ) -> Result<(), XlsxError> {
     match cell {
-        XCell::Text(t) if total => ws.write_string_with_format(row, col, safe_text(t), &st.total_label)?,
-        XCell::Text(t) => ws.write_string_with_format(row, col, safe_text(t), &st.text)?,
+        XCell::Text(t) if total => return write_text(ws, row, col, t, &st.total_label),
+        XCell::Text(t) => return write_text(ws, row, col, t, &st.text),
         XCell::Money(m, c) => {
             let f = st.money(*c, total).clone();
             ws.write_number_with_format(row, col, money_value(*m, *c), &f)?
@@ -166,11 +166,24 @@ pub fn write_cell(
     Ok(())
 }
 
-/// Text as a spreadsheet will show it: a leading `=`, `+`, `-` or `@` is not a formula
-/// (rust_xlsxwriter writes strings as strings, never formulas, so this only strips control
-/// characters that Excel would refuse).
-fn safe_text(t: &str) -> String {
-    t.chars().filter(|c| !c.is_control() || *c == '\n' || *c == '\t').collect()
+/// The one way text goes into a cell of any workbook arx writes: control characters Excel
+/// would refuse are dropped; text past Excel's 32,767-character cell limit is cut with a visible
+/// `… [truncated, N characters]`; and text a spreadsheet would take for a formula (`=`, `+`,
+/// `-`, `@`, also after leading spaces, tabs or line breaks) is a string cell with the quote
+/// prefix, so it stays text even when someone edits the cell.
+pub fn write_text(ws: &mut Worksheet, row: u32, col: u16, text: &str, format: &Format) -> Result<(), XlsxError> {
+    let clean: std::borrow::Cow<'_, str> = if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        text.chars().filter(|c| !c.is_control() || *c == '\n' || *c == '\t').collect::<String>().into()
+    } else {
+        text.into()
+    };
+    let clipped = crate::hostile::clip_for_cell(&clean);
+    if crate::hostile::looks_like_formula(&clipped) {
+        ws.write_string_with_format(row, col, clipped.as_ref(), &format.clone().set_quote_prefix())?;
+    } else {
+        ws.write_string_with_format(row, col, clipped.as_ref(), format)?;
+    }
+    Ok(())
 }
 
 pub fn excel_date(d: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
@@ -201,7 +214,7 @@ pub fn write_table(wb: &mut Workbook, st: &mut Styles, table: SheetTable<'_>) ->
         ws.set_name(&sheet_name)?;
         let mut r: u32 = 0;
         for (i, line) in title.iter().enumerate() {
-            ws.write_string_with_format(r, 0, line, if i == 0 { &st.title } else { &st.subtitle })?;
+            write_text(ws, r, 0, line, if i == 0 { &st.title } else { &st.subtitle })?;
             r += 1;
         }
         if !title.is_empty() {
@@ -212,7 +225,7 @@ pub fn write_table(wb: &mut Workbook, st: &mut Styles, table: SheetTable<'_>) ->
         let numeric: Vec<bool> = rows.peek().map(|r| r.iter().map(XCell::right_aligned).collect()).unwrap_or_default();
         for (c, h) in header.iter().enumerate() {
             let f = if numeric.get(c).copied().unwrap_or(false) { &st.header_right } else { &st.header };
-            ws.write_string_with_format(r, c as u16, h, f)?;
+            write_text(ws, r, c as u16, h, f)?;
         }
         r += 1;
         let mut written = 0usize;
@@ -262,13 +275,14 @@ pub fn write_parameters(
 ) -> Result<(), XlsxError> {
     let ws = wb.add_worksheet();
     ws.set_name("Parameters")?;
-    ws.write_string_with_format(0, 0, "Parameter", &st.header)?;
-    ws.write_string_with_format(0, 1, "Value", &st.header)?;
+    write_text(ws, 0, 0, "Parameter", &st.header)?;
+    write_text(ws, 0, 1, "Value", &st.header)?;
+    let plain = Format::new();
     let mut w0 = 12;
     let mut w1 = 12;
     for (i, (k, v)) in pairs.iter().enumerate() {
-        ws.write_string(i as u32 + 1, 0, safe_text(k))?;
-        ws.write_string(i as u32 + 1, 1, safe_text(v))?;
+        write_text(ws, i as u32 + 1, 0, k, &plain)?;
+        write_text(ws, i as u32 + 1, 1, v, &plain)?;
         w0 = w0.max(k.chars().count());
         w1 = w1.max(v.chars().count().min(80));
     }
@@ -276,7 +290,7 @@ pub fn write_parameters(
     let mut widths = vec![w0, w1];
     if !table_header.is_empty() {
         for (c, h) in table_header.iter().enumerate() {
-            ws.write_string_with_format(r, c as u16, *h, &st.header)?;
+            write_text(ws, r, c as u16, h, &st.header)?;
         }
         r += 1;
         for row in table {
@@ -354,4 +368,31 @@ pub fn line_chart(
     chart.y_axis().set_name(y_title);
     chart.set_width(640).set_height(320);
     chart
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_past_excels_cell_limit_is_cut_with_a_marker_not_an_error() {
+        let mut wb = Workbook::new();
+        let mut st = Styles::new();
+        let long = "N".repeat(40_000);
+        let mut rows = vec![vec![XCell::Text(long), XCell::Text("=1+2".into())]].into_iter();
+        let table = SheetTable {
+            name: "T",
+            title: &[],
+            header: vec!["a".into(), "b".into()],
+            rows: &mut rows,
+            totals: Vec::new(),
+            frozen_cols: 0,
+        };
+        write_table(&mut wb, &mut st, table).unwrap();
+        let bytes = wb.save_to_buffer().expect("a 40,000-character cell must not fail the workbook");
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(), &mut xml).unwrap();
+        assert!(xml.contains("… [truncated, 40000 characters]"));
+    }
 }

@@ -5,6 +5,7 @@ mod common;
 mod crash_safety;
 mod disputes;
 mod dso;
+mod hostile;
 mod ibm_sample;
 mod ingest_behaviour;
 mod ingest_trust;
