@@ -438,7 +438,10 @@ fn explain_shows_the_evidence_and_why_before_and_after_applying() {
     let rows = csv_maps(&stdout(&a));
     let stored: Vec<&String> = rows.iter().filter(|r| r["step"] == "applied before").map(|r| &r["finding"]).collect();
     assert_eq!(stored.len(), 2, "{rows:?}");
-    assert!(stored.iter().any(|f| f.contains("1,500.00 to INV-0010108") && f.contains("rule reference:98")), "{stored:?}");
+    assert!(
+        stored.iter().any(|f| f.contains("1,500.00 to INV-0010108") && f.contains("rule reference:98")),
+        "{stored:?}"
+    );
     // An unknown payment is a usage error.
     let a = ws.arx(&["apply", "--explain", "P-404"]).code(2);
     assert!(stderr(&a).contains("'P-404' is not in the workspace"));
