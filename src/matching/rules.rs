@@ -350,38 +350,9 @@ fn cross_check(
             // Nothing else of the payer's is open: a true overpayment, kept on account.
             return Ok(lines);
         }
-        let text = p.reference.as_deref().unwrap_or("");
-        let near: Vec<usize> =
-            ix.near_misses(text, p.currency, &payer, &touched).into_iter().map(|i| i as usize).collect();
-        let near_total: i64 = near.iter().map(|i| ix.docs[*i].open).sum();
-        if !near.is_empty() && near_total == rest {
-            lines.extend(near.iter().map(|i| pay(*i, ix.docs[*i].open)));
+        if let Some(more) = explain_rest(ix, p, policy, &payer, &touched, &others, rest) {
+            lines.extend(more);
             return Ok(lines);
-        }
-        let embedded: Vec<usize> = ix
-            .embedded(text, p.currency, &payer)
-            .into_iter()
-            .map(|i| i as usize)
-            .filter(|i| !touched.contains(i))
-            .collect();
-        if !embedded.is_empty() && embedded.iter().map(|i| ix.docs[*i].open).sum::<i64>() == rest {
-            lines.extend(embedded.iter().map(|i| pay(*i, ix.docs[*i].open)));
-            return Ok(lines);
-        }
-        if others.len() <= policy.combination_max_items.min(24) {
-            let singles: Vec<usize> = others.iter().copied().filter(|i| ix.docs[*i].open == rest).collect();
-            let amounts: Vec<i64> = others.iter().map(|i| ix.docs[*i].open).collect();
-            match (&singles[..], subset::find(&amounts, rest)) {
-                ([one], Combination::None) => {
-                    lines.push(pay(*one, rest));
-                    return Ok(lines);
-                }
-                ([], Combination::Unique(pos)) => {
-                    lines.extend(pos.iter().map(|k| pay(others[*k], ix.docs[others[*k]].open)));
-                    return Ok(lines);
-                }
-                _ => {}
-            }
         }
         if rest <= tolerance(policy, cash, p.currency) {
             return Ok(lines);
@@ -408,6 +379,42 @@ fn cross_check(
         ));
     }
     Ok(lines)
+}
+
+/// The payer's other open documents that explain the `rest` of a payment after the documents it
+/// names: numbers in the text one slip (or one dropped or added character) from them, numbers
+/// run together, or the only set of them adding up to the rest. The lines for them, or None.
+fn explain_rest(
+    ix: &Index,
+    p: &Incoming,
+    policy: &Policy,
+    payer: &BTreeSet<usize>,
+    touched: &[usize],
+    others: &[usize],
+    rest: i64,
+) -> Option<Vec<Line>> {
+    let whole = |docs: &[usize]| docs.iter().map(|i| pay(*i, ix.docs[*i].open)).collect::<Vec<_>>();
+    let total = |docs: &[usize]| docs.iter().map(|i| ix.docs[*i].open).sum::<i64>();
+    let text = p.reference.as_deref().unwrap_or("");
+    let near: Vec<usize> = ix.near_misses(text, p.currency, payer, touched).into_iter().map(|i| i as usize).collect();
+    if !near.is_empty() && total(&near) == rest {
+        return Some(whole(&near));
+    }
+    let embedded: Vec<usize> =
+        ix.embedded(text, p.currency, payer).into_iter().map(|i| i as usize).filter(|i| !touched.contains(i)).collect();
+    if !embedded.is_empty() && total(&embedded) == rest {
+        return Some(whole(&embedded));
+    }
+    if others.len() > policy.combination_max_items.min(24) {
+        return None;
+    }
+    let singles: Vec<usize> = others.iter().copied().filter(|i| ix.docs[*i].open == rest).collect();
+    let amounts: Vec<i64> = others.iter().map(|i| ix.docs[*i].open).collect();
+    match (&singles[..], subset::find(&amounts, rest)) {
+        ([one], Combination::None) => Some(vec![pay(*one, rest)]),
+        ([], Combination::Unique(pos)) => Some(whole(&pos.iter().map(|k| others[*k]).collect::<Vec<_>>())),
+        _ => None,
+    }
 }
 
 /// Applies on a remittance advice: each line names a document (typos are resolved against the
