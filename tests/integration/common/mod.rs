@@ -15,6 +15,19 @@ pub fn fixture(path: impl AsRef<Path>) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(path)
 }
 
+/// A file under `../shared/data/real` (public samples kept beside the checkout, not in it), or
+/// None — with a line on stderr saying the test is skipped — on a plain clone without
+/// `../shared`. CI has it, so there the tests run.
+pub fn shared_real(rel: &str) -> Option<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/real").join(rel);
+    if path.is_file() {
+        Some(path)
+    } else {
+        eprintln!("skipped: {} is not here (../shared is not beside this checkout)", path.display());
+        None
+    }
+}
+
 /// The `arx` binary under test, as a plain command: no workspace, no global options, and no
 /// `ARX_WORKSPACE` leaking in from the environment the tests run in.
 pub fn arx_bin() -> Command {
