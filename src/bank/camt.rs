@@ -77,6 +77,14 @@ pub fn parse(input: &mut dyn BufRead, sink: &mut EntrySink<'_>) -> Result<BankFi
             "no camt.053 statement (`BkToCstmrStmt`) or camt.054 notification (`BkToCstmrDbtCdtNtfctn`) in this file",
         ));
     };
+    if p.statements.is_empty() {
+        let (root, kind) = match format {
+            BankFormat::Camt054 => ("BkToCstmrDbtCdtNtfctn", "notification (`Ntfctn`)"),
+            _ => ("BkToCstmrStmt", "statement (`Stmt`)"),
+        };
+        let m = format!("the `{root}` message holds no {kind}; the schema requires at least one, so the file is incomplete — get it again");
+        return Err(BankError::new(p.line, Some(root), m));
+    }
     Ok(BankFile { format, statements: p.statements, warnings: Vec::new() })
 }
 
@@ -460,9 +468,19 @@ impl Parser {
         if !(opbd || code == "PRCD" || code == "CLBD") {
             return Ok(()); // interim and available balances aren't checked
         }
-        let (Some((minor, ccy)), Some(dir)) = (amount, dir) else {
+        let Some((minor, ccy)) = amount else {
             return Err(self.err(format!("the {code} balance needs an `Amt` with `Ccy` and a `CdtDbtInd`")));
         };
+        // `CdtDbtInd` is mandatory; some exports leave it out of every balance. A balance is a
+        // credit balance unless the bank says otherwise: read so, and say so.
+        let dir = dir.unwrap_or_else(|| {
+            let st = &mut self.stmt;
+            st.warnings.push(format!(
+                "statement {}: the {code} balance has no `CdtDbtInd`; read as a credit (positive) balance",
+                st.id
+            ));
+            Direction::Credit
+        });
         let signed = if dir == Direction::Debit { -minor } else { minor };
         let st = &mut self.stmt;
         if st.currency.is_some_and(|c| c != ccy) {
