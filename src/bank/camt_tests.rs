@@ -741,3 +741,20 @@ fn message_without_statements_is_an_input_error() {
     let quiet = MINI.replace(&MINI[MINI.find("<Ntry>").unwrap()..MINI.find("</Stmt>").unwrap()], "");
     assert_eq!(run(quiet.as_bytes()).unwrap().0.statements.len(), 1);
 }
+
+#[test]
+fn undated_entries_take_the_statement_day_or_are_refused() {
+    let crdt = "<CdtDbtInd>CRDT</CdtDbtInd>";
+    let dated = |open: &str, close: &str| {
+        with_balances(&format!("{crdt}<Dt><Dt>{open}</Dt></Dt>"), &format!("{crdt}<Dt><Dt>{close}</Dt></Dt>"))
+            .replace("<BookgDt><DtTm>2024-01-01</DtTm></BookgDt>", "")
+    };
+    let (file, e) = run(dated("2024-04-11", "2024-04-11").as_bytes()).unwrap();
+    assert_eq!((e[0].1.direction, e[0].1.booking_date), (Direction::Credit, day("2024-04-11")));
+    assert!(file.statements[0].warnings[0].contains("1 entry without `BookgDt` or `ValDt`: dated 2024-04-11"));
+    // A statement over several days can't date it: it stays undated (bank/payments.rs refuses
+    // to make a payment of it).
+    let (file, e) = run(dated("2024-04-10", "2024-04-11").as_bytes()).unwrap();
+    assert_eq!((e[0].1.booking_date, e[0].1.value_date), (None, None));
+    assert!(file.statements[0].warnings.is_empty());
+}
