@@ -647,7 +647,10 @@ fn continuation_deviations_read_when_unmistakable() {
     assert_eq!(e[0].end_to_end_id, s("E2E-77"));
     let w = all_warnings(&file);
     assert_eq!(w.len(), 2, "{w:?}");
-    assert!(w[0].contains("line 7 has no record code; the text of the 16 record on line 6 ran on without `/`"), "{w:?}");
+    assert!(
+        w[0].contains("line 7 has no record code; the text of the 16 record on line 6 ran on without `/`"),
+        "{w:?}"
+    );
     assert!(w[1].contains("line 8 starts `88:` instead of `88,`"), "{w:?}");
     // Without the padding the 03 reads the same, with no warning about it.
     let plain = CONTINUED.replace("015,150000,,,/", "015,150000,,/").replace("045,150000,,,/", "045,150000,,/");

@@ -205,7 +205,8 @@ impl Parser<'_, '_> {
                 self.line = now;
             }
         }
-        let in_text = self.cont == Cont::Info && self.pending.is_some() && self.open.as_ref().is_some_and(|o| !o.closed);
+        let in_text =
+            self.cont == Cont::Info && self.pending.is_some() && self.open.as_ref().is_some_and(|o| !o.closed);
         if line.trim() == "-" && in_text {
             self.held_dash = Some(self.line);
             return Ok(());
@@ -669,7 +670,9 @@ fn parse_balance(value: &str, line: u64, at: &str) -> Result<Balance, BankError>
     };
     let code = rest.get(6..9).unwrap_or("");
     let currency = Currency::parse_historic(code).map_err(|_| {
-        err(format!("has '{code}' where the currency code belongs; that is no ISO 4217 currency code (current or withdrawn)"))
+        err(format!(
+            "has '{code}' where the currency code belongs; that is no ISO 4217 currency code (current or withdrawn)"
+        ))
     })?;
     let amount_text = rest.get(9..).unwrap_or("").trim();
     if amount_text.is_empty() {

@@ -661,7 +661,9 @@ fn impossible_dates() {
     let text = MINI.replace("C260102EUR110", "C261131EUR110");
     let (file, _) = ok(text.as_bytes());
     assert_eq!(file.warnings.len(), 1);
-    assert!(file.warnings[0].contains("`:62F:` on line 7 is dated '261131'") && file.warnings[0].contains("2026-11-30"));
+    assert!(
+        file.warnings[0].contains("`:62F:` on line 7 is dated '261131'") && file.warnings[0].contains("2026-11-30")
+    );
     assert_eq!(last_day_if_impossible("240230"), date(2024, 2, 29));
     assert_eq!(last_day_if_impossible("230229"), date(2023, 2, 28));
     for bad in ["240132", "241301", "240200", "240228"] {
@@ -685,9 +687,14 @@ fn decimal_point_when_the_file_uses_no_comma() {
                 :61:030109C000000000300.00NMSCNONREF\n:86:Contante storting\n:62F:C030109EUR000000000300.00\n";
     let (file, entries) = ok(text.as_bytes());
     assert_eq!(entries[0].amount, 30_000);
-    assert!(file.warnings.iter().any(|w| w.contains("'.' as the decimal mark (first on line 5")), "{:?}", file.warnings);
+    assert!(
+        file.warnings.iter().any(|w| w.contains("'.' as the decimal mark (first on line 5")),
+        "{:?}",
+        file.warnings
+    );
     // JPY with a trailing point and no decimals.
-    let text = MINI.replace("EUR100,00", "JPY00000000115351.").replace("C10,00", "C10.").replace("EUR110,00", "JPY115361.");
+    let text =
+        MINI.replace("EUR100,00", "JPY00000000115351.").replace("C10,00", "C10.").replace("EUR110,00", "JPY115361.");
     let (file, entries) = ok(text.as_bytes());
     assert_eq!((entries[0].amount, file.statements[0].closing), (10, Some(115_361)));
     // Mixed marks are ambiguous: refused on the first amount that differs.

@@ -150,7 +150,11 @@ pub(super) fn process(
     if overlaps > 0 {
         let mut parts = Vec::new();
         if overlap_credits.count() > 0 {
-            parts.push(format!("{} {}", plural(overlap_credits.count(), "credit", "credits"), overlap_credits.describe()));
+            parts.push(format!(
+                "{} {}",
+                plural(overlap_credits.count(), "credit", "credits"),
+                overlap_credits.describe()
+            ));
         }
         if overlap_debits.count() > 0 {
             parts.push(format!("{} {}", plural(overlap_debits.count(), "debit", "debits"), overlap_debits.describe()));

@@ -54,6 +54,9 @@ fn inside<'l>(line: &'l str, marker: &str) -> Option<&'l str> {
     rest.get(open + 1..close)
 }
 
+/// Peer figures per currency: credit total, debit total, credit returns, debit returns.
+type PeerFigures = BTreeMap<String, [i128; 4]>;
+
 #[derive(Default, Debug, Clone, Copy, PartialEq, Eq)]
 struct Piles {
     received: i128,
@@ -105,9 +108,11 @@ fn bank_corpus_matches_the_peer() {
     };
     let expected = std::fs::read_to_string(crate::common::fixture("corpus/bank/expected.csv")).expect("expected.csv");
     // file → (format, verdict, currency → peer figures)
-    let mut files: BTreeMap<String, (String, String, BTreeMap<String, [i128; 4]>)> = BTreeMap::new();
+    let mut files: BTreeMap<String, (String, String, PeerFigures)> = BTreeMap::new();
     for row in csv_maps(&expected) {
-        let f = files.entry(row["file"].clone()).or_insert_with(|| (row["format"].clone(), row["verdict"].clone(), BTreeMap::new()));
+        let f = files
+            .entry(row["file"].clone())
+            .or_insert_with(|| (row["format"].clone(), row["verdict"].clone(), BTreeMap::new()));
         if row["verdict"] == "read" && !row["currency"].is_empty() {
             let n = |k: &str| micros(if row[k].is_empty() { "0" } else { &row[k] });
             let figures = [n("credit_total"), n("debit_total"), n("credit_returns_total"), n("debit_returns_total")];
@@ -156,13 +161,31 @@ fn bank_corpus_matches_the_peer() {
             let p = piles.get(c).copied().unwrap_or_default();
             let m = |v: i128| format!("{}", rust_decimal::Decimal::from_i128_with_scale(v, 6).normalize());
             if p.received + p.ours_returned + p.repeated_credits != credit {
-                bad.push(format!("{c}: payments {} + our returns {} + repeated {} ≠ peer credits {}", m(p.received), m(p.ours_returned), m(p.repeated_credits), m(credit)));
+                bad.push(format!(
+                    "{c}: payments {} + our returns {} + repeated {} ≠ peer credits {}",
+                    m(p.received),
+                    m(p.ours_returned),
+                    m(p.repeated_credits),
+                    m(credit)
+                ));
             }
             if p.returned + p.debits + p.repeated_debits != debit {
-                bad.push(format!("{c}: returned {} + debits {} + repeated {} ≠ peer debits {}", m(p.returned), m(p.debits), m(p.repeated_debits), m(debit)));
+                bad.push(format!(
+                    "{c}: returned {} + debits {} + repeated {} ≠ peer debits {}",
+                    m(p.returned),
+                    m(p.debits),
+                    m(p.repeated_debits),
+                    m(debit)
+                ));
             }
             if p.repeated_credits + p.repeated_debits == 0 && (p.returned, p.ours_returned) != (debit_ret, credit_ret) {
-                bad.push(format!("{c}: returns (customers' {}, ours {}) ≠ peer (debit returns {}, credit returns {})", m(p.returned), m(p.ours_returned), m(debit_ret), m(credit_ret)));
+                bad.push(format!(
+                    "{c}: returns (customers' {}, ours {}) ≠ peer (debit returns {}, credit returns {})",
+                    m(p.returned),
+                    m(p.ours_returned),
+                    m(debit_ret),
+                    m(credit_ret)
+                ));
             }
         }
         match bad.is_empty() {
