@@ -39,7 +39,7 @@ fn currencies(bytes: &[u8], n: usize) -> Result<Vec<Currency>> {
     let mut memo = Memo::new();
     let mut out = Vec::with_capacity(n);
     columns::each_str(bytes, "currency", |_, v| {
-        out.push(memo.get(required(v, "currency")?, |t| Currency::parse(t).ok())?);
+        out.push(memo.get(required(v, "currency")?, |t| Currency::parse_historic(t).ok())?);
         Ok(())
     })?;
     Ok(out)

@@ -264,7 +264,7 @@ impl<'a> CellReader<'a> {
     }
     pub fn currency(&mut self, name: &'static str) -> Result<Currency, DecodeError> {
         let t = self.text(name)?;
-        Currency::parse(&t).map_err(|message| DecodeError { column: name, message })
+        Currency::parse_historic(&t).map_err(|message| DecodeError { column: name, message })
     }
     pub fn parsed<V>(&mut self, name: &'static str, parse: fn(&str) -> Option<V>) -> Result<V, DecodeError> {
         let t = self.text(name)?;

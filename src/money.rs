@@ -175,6 +175,32 @@ const ISO_4217: &[(&str, u8)] = &[
     ("ZWG", 2),
 ];
 
+/// Withdrawn ISO 4217 codes (list 3, historic) that still turn up in old bank statements, with
+/// the minor units they had and what replaced them. Only the bank readers take them (with a
+/// warning, see `Currency::parse_historic`); canonical files and `--currency` keep to current codes.
+const WITHDRAWN: &[(&str, u8, &str)] = &[
+    ("ATS", 2, "EUR in 2002"),
+    ("BEF", 0, "EUR in 2002"),
+    ("CYP", 2, "EUR in 2008"),
+    ("DEM", 2, "EUR in 2002"),
+    ("EEK", 2, "EUR in 2011"),
+    ("ESP", 0, "EUR in 2002"),
+    ("FIM", 2, "EUR in 2002"),
+    ("FRF", 2, "EUR in 2002"),
+    ("GRD", 2, "EUR in 2002"),
+    ("HRK", 2, "EUR in 2023"),
+    ("IEP", 2, "EUR in 2002"),
+    ("ITL", 0, "EUR in 2002"),
+    ("LTL", 2, "EUR in 2015"),
+    ("LUF", 0, "EUR in 2002"),
+    ("LVL", 2, "EUR in 2014"),
+    ("MTL", 2, "EUR in 2008"),
+    ("NLG", 2, "EUR in 2002"),
+    ("PTE", 0, "EUR in 2002"),
+    ("SIT", 2, "EUR in 2007"),
+    ("SKK", 2, "EUR in 2009"),
+];
+
 /// An ISO 4217 currency code known to arx, with its minor units. Cheap to copy and compare.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Currency {
@@ -195,9 +221,44 @@ impl Currency {
         }
         if t.is_empty() {
             Err("currency is empty; give an ISO 4217 code such as EUR or USD".into())
+        } else if let Some((_, replaced)) = Self::withdrawn_entry(t) {
+            Err(format!(
+                "'{}' is a withdrawn currency (replaced by {replaced}); give amounts in a current ISO 4217 code such as EUR",
+                t.to_ascii_uppercase()
+            ))
         } else {
             Err(format!("unknown currency '{t}'; use an ISO 4217 code such as EUR, USD or JPY"))
         }
+    }
+
+    /// Like `parse`, but also takes a withdrawn ISO 4217 code (`DEM`, `FRF`, `NLG`…) with the
+    /// minor units it had; for reading old bank statements and what was stored from them. The
+    /// caller says so to the user (`withdrawn()` tells which).
+    pub fn parse_historic(text: &str) -> Result<Currency, String> {
+        let first = Currency::parse(text);
+        if first.is_ok() {
+            return first;
+        }
+        match Self::withdrawn_entry(text.trim()) {
+            Some((i, _)) => {
+                let (code, minor, _) = WITHDRAWN[i];
+                let b = code.as_bytes();
+                Ok(Currency { code: [b[0], b[1], b[2]], minor })
+            }
+            None => Err(first.err().unwrap_or_default()),
+        }
+    }
+
+    /// What replaced this currency, when it is a withdrawn ISO 4217 code (e.g. "EUR in 2002").
+    pub fn withdrawn(&self) -> Option<&'static str> {
+        Self::withdrawn_entry(self.code()).map(|(_, r)| r)
+    }
+
+    fn withdrawn_entry(t: &str) -> Option<(usize, &'static str)> {
+        let [a, b, c] = t.as_bytes() else { return None };
+        let code = [a.to_ascii_uppercase(), b.to_ascii_uppercase(), c.to_ascii_uppercase()];
+        let i = WITHDRAWN.binary_search_by(|(k, _, _)| k.as_bytes().cmp(&code[..])).ok()?;
+        Some((i, WITHDRAWN[i].2))
     }
 
     pub fn code(&self) -> &str {
@@ -365,6 +426,18 @@ mod tests {
 
     fn c(code: &str) -> Currency {
         Currency::parse(code).unwrap()
+    }
+
+    #[test]
+    fn withdrawn_codes_only_through_parse_historic() {
+        let dem = Currency::parse_historic("dem").unwrap();
+        assert_eq!((dem.code(), dem.minor_units(), dem.withdrawn()), ("DEM", 2, Some("EUR in 2002")));
+        assert_eq!(Currency::parse_historic("ITL").unwrap().minor_units(), 0);
+        assert!(Currency::parse("DEM").unwrap_err().contains("withdrawn currency (replaced by EUR in 2002)"));
+        assert!(Currency::parse_historic("XYZ").unwrap_err().contains("unknown currency 'XYZ'"));
+        assert_eq!(c("EUR").withdrawn(), None);
+        assert!(WITHDRAWN.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(WITHDRAWN.iter().all(|w| ISO_4217.binary_search_by(|(k, _)| k.cmp(&w.0)).is_err()));
     }
 
     #[test]

@@ -130,6 +130,8 @@ struct Detail {
     head: Fields,
     texts: Vec<String>,
     in_text: bool,
+    /// The text ran to the end of its physical line without the `/` that ends a record.
+    text_open: bool,
 }
 
 /// A file or a group: what its trailer is checked against.
@@ -206,7 +208,29 @@ impl Parser<'_, '_> {
         if after_99 && rest.bytes().all(|b| matches!(b, b'9' | b' ' | 0)) {
             return Ok(());
         }
+        let first = rest;
         while !rest.trim_matches(|c: char| c == '/' || c.is_whitespace()).is_empty() {
+            // `88:EREF: …`: a colon typed for the comma after 88, at the start of a line that
+            // continues an open record; nothing else starts with `88:`.
+            if let Some(body) = rest.strip_prefix("88:").filter(|_| rest == first && self.open.is_some()) {
+                self.warnings.push(format!("line {n} starts `88:` instead of `88,`; read as an 88 continuation"));
+                rest = self.record(88, body, n)?.trim_start();
+                continue;
+            }
+            // A 16 whose text ran on to the next line without `/` (records end at `/`, not at line
+            // ends) and without `88,`: that line is more of the same text.
+            if let Some(Open::Detail(d)) = self.open.as_mut().filter(|_| rest == first && record_code(rest).is_none()) {
+                if d.in_text && d.text_open {
+                    let from = d.line;
+                    self.warnings.push(format!(
+                        "line {n} has no record code; the text of the 16 record on line {from} ran on without `/`, \
+                         so it is read as more of that text"
+                    ));
+                    self.open_bytes += rest.len();
+                    rest = take_detail(d, rest, n)?.trim_start();
+                    continue;
+                }
+            }
             let Some(code) = record_code(rest) else {
                 let shown: String = rest.chars().take(24).collect();
                 if self.file.is_none() && self.files == 0 {
@@ -243,7 +267,7 @@ impl Parser<'_, '_> {
         self.count_record();
         self.open_bytes = body.len();
         if code == 16 {
-            let mut d = Detail { line: n, head: Vec::new(), texts: Vec::new(), in_text: false };
+            let mut d = Detail { line: n, head: Vec::new(), texts: Vec::new(), in_text: false, text_open: false };
             let rest = take_detail(&mut d, body, n)?;
             self.open = Some(Open::Detail(d));
             return Ok(rest);
@@ -354,6 +378,14 @@ impl Parser<'_, '_> {
         let mut i = 2;
         // Summaries: type code, amount, item count, funds type (+ its fields), until only blanks are left.
         while f.get(i..).is_some_and(|rest| rest.iter().any(|x| !x.0.is_empty())) {
+            // Empty fields that end a physical record continued by an 88 (`015,35217175,,,/` then
+            // `88,040,…`) are padding: a summary never starts with an empty type code.
+            let here = line_of(f, i, line);
+            let pad = f.get(i..).unwrap_or_default().iter().take_while(|x| x.0.is_empty() && x.1 == here).count();
+            if pad > 0 && f.get(i + pad).is_some_and(|x| x.1 != here) {
+                i += pad;
+                continue;
+            }
             let (code, at) = (get(f, i), line_of(f, i, line));
             if !matches!(code.len(), 0 | 3) || !code.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(err(
@@ -567,6 +599,7 @@ fn take_detail<'b>(d: &mut Detail, body: &'b str, line: u64) -> Result<&'b str, 
         if d.in_text {
             let (text, after) = split_text(rest);
             let text = text.trim();
+            d.text_open = after.is_empty() && !text.ends_with('/');
             let text = text.strip_suffix('/').unwrap_or(text).trim();
             if !text.is_empty() {
                 d.texts.push(text.to_string());

@@ -629,3 +629,43 @@ fn overlong_line_is_refused_without_reading_on() {
     assert_eq!(e.location.line, 1);
     assert!(e.message.contains("longer than 1 MiB"));
 }
+
+/// An 03 whose summaries end each physical record with an extra empty field and go on in 88s;
+/// a 16 whose text runs on to the next line without `/` or `88,`; a continuation typed `88:`.
+const CONTINUED: &str = "01,BANK,CUST,240105,0800,1,,,2/\n02,CUST,BANK,1,240104,,USD,2/\n\
+03,1234,USD,010,100000,,,015,150000,,,/\n88,040,100000,,,045,150000,,,/\n88,100,50000,1,,400,0,0,/\n\
+16,142,50000,Z,BR1,CR1,ACH SETTLEMENT 11111\n222222   /\n88:EREF: E2E-77\n\
+49,600000,6/\n98,600000,1,8/\n99,600000,1,10/\n";
+
+#[test]
+fn continuation_deviations_read_when_unmistakable() {
+    let (file, e) = ok(CONTINUED.as_bytes());
+    let st = &file.statements[0];
+    assert_eq!((st.opening, st.closing, st.credit_total), (Some(100000), Some(150000), 50000));
+    assert_eq!(e.len(), 1);
+    assert_eq!(e[0].texts, ["ACH SETTLEMENT 11111", "222222", "EREF: E2E-77"]);
+    assert_eq!(e[0].end_to_end_id, s("E2E-77"));
+    let w = all_warnings(&file);
+    assert_eq!(w.len(), 2, "{w:?}");
+    assert!(
+        w[0].contains("line 7 has no record code; the text of the 16 record on line 6 ran on without `/`"),
+        "{w:?}"
+    );
+    assert!(w[1].contains("line 8 starts `88:` instead of `88,`"), "{w:?}");
+    // Without the padding the 03 reads the same, with no warning about it.
+    let plain = CONTINUED.replace("015,150000,,,/", "015,150000,,/").replace("045,150000,,,/", "045,150000,,/");
+    let (file, _) = ok(plain.as_bytes());
+    assert_eq!((file.statements[0].opening, file.statements[0].closing), (Some(100000), Some(150000)));
+}
+
+#[test]
+fn continuation_deviations_refused_when_not_unmistakable() {
+    // The 16 ended with `/`: a line without a record code is not its text.
+    let closed = CONTINUED.replace("ACH SETTLEMENT 11111\n", "ACH SETTLEMENT 11111/\n");
+    let e = read(closed.as_bytes()).unwrap_err();
+    assert_eq!(e.location.line, 7);
+    assert!(e.message.contains("has a record '222222   /'"), "{}", e.message);
+    // After an 03 (no text field), such a line is refused too.
+    let after_03 = CONTINUED.replace("88,100,50000,1,,400,0,0,/\n", "88,100,50000,1,,400,0,0,/\nXYZ/\n");
+    assert!(read(after_03.as_bytes()).unwrap_err().message.contains("has a record 'XYZ/'"));
+}

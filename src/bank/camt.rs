@@ -77,6 +77,14 @@ pub fn parse(input: &mut dyn BufRead, sink: &mut EntrySink<'_>) -> Result<BankFi
             "no camt.053 statement (`BkToCstmrStmt`) or camt.054 notification (`BkToCstmrDbtCdtNtfctn`) in this file",
         ));
     };
+    if p.statements.is_empty() {
+        let (root, kind) = match format {
+            BankFormat::Camt054 => ("BkToCstmrDbtCdtNtfctn", "notification (`Ntfctn`)"),
+            _ => ("BkToCstmrStmt", "statement (`Stmt`)"),
+        };
+        let m = format!("the `{root}` message holds no {kind}; the schema requires at least one, so the file is incomplete — get it again");
+        return Err(BankError::new(p.line, Some(root), m));
+    }
     Ok(BankFile { format, statements: p.statements, warnings: Vec::new() })
 }
 
@@ -220,6 +228,9 @@ struct Parser {
     skipped: Vec<(String, u64)>,
     bal: (Option<String>, Option<(i64, Currency)>, Option<Direction>),
     opening_is_opbd: bool,
+    /// The dates of the statement's balances (`Bal/Dt`), and how many entries had no date of their own.
+    bal_dates: Vec<NaiveDate>,
+    undated: u64,
     ntry: NtryBuf,
     tx: TxBuf,
     statements: Vec<Statement>,
@@ -448,6 +459,12 @@ impl Parser {
             [Tp, CdOrPrtry, Cd] => self.bal.0 = value(text),
             [Amt] => self.bal.1 = Some(self.amount(text)?),
             [CdtDbtInd] => self.bal.2 = Some(self.direction(text)?),
+            [Dt, Dt | DtTm] => {
+                let d = self.date(text)?;
+                if !self.bal_dates.contains(&d) {
+                    self.bal_dates.push(d);
+                }
+            }
             _ => {}
         }
         Ok(())
@@ -460,9 +477,19 @@ impl Parser {
         if !(opbd || code == "PRCD" || code == "CLBD") {
             return Ok(()); // interim and available balances aren't checked
         }
-        let (Some((minor, ccy)), Some(dir)) = (amount, dir) else {
+        let Some((minor, ccy)) = amount else {
             return Err(self.err(format!("the {code} balance needs an `Amt` with `Ccy` and a `CdtDbtInd`")));
         };
+        // `CdtDbtInd` is mandatory; some exports leave it out of every balance. A balance is a
+        // credit balance unless the bank says otherwise: read so, and say so.
+        let dir = dir.unwrap_or_else(|| {
+            let st = &mut self.stmt;
+            st.warnings.push(format!(
+                "statement {}: the {code} balance has no `CdtDbtInd`; read as a credit (positive) balance",
+                st.id
+            ));
+            Direction::Credit
+        });
         let signed = if dir == Direction::Debit { -minor } else { minor };
         let st = &mut self.stmt;
         if st.currency.is_some_and(|c| c != ccy) {
@@ -588,6 +615,16 @@ impl Parser {
             }
             return Ok(());
         }
+        // An entry without `BookgDt` and `ValDt` (both optional in the schema) is dated by its
+        // statement when that covers one day (all its balances carry the same date); otherwise it
+        // stays undated, and an undated payment is refused where payments are made (bank/payments.rs).
+        let mut booking = n.booking;
+        if booking.is_none() && n.value.is_none() {
+            if let [day] = self.bal_dates.as_slice() {
+                booking = Some(*day);
+                self.undated += 1;
+            }
+        }
         let st = &mut self.stmt;
         st.currency = st.currency.or(Some(ccy));
         self.mixed_ccy |= st.currency != Some(ccy);
@@ -601,7 +638,7 @@ impl Parser {
             reversal: n.reversal || is_return_code(n.code.text().as_deref()),
             amount,
             currency: ccy,
-            booking_date: n.booking,
+            booking_date: booking,
             value_date: n.value,
             bank_ref: n.bank_ref.clone(),
             customer_ref: None,
@@ -708,6 +745,16 @@ impl Parser {
         let mut st = std::mem::take(&mut self.stmt);
         let mixed = std::mem::take(&mut self.mixed_ccy);
         self.opening_is_opbd = false;
+        let day = self.bal_dates.first().map(|d| d.to_string()).unwrap_or_default();
+        self.bal_dates.clear();
+        let undated = std::mem::take(&mut self.undated);
+        if undated > 0 {
+            st.warnings.push(format!(
+                "statement {}: {undated} entr{} without `BookgDt` or `ValDt`: dated {day}, the date of the statement's balances",
+                st.id,
+                if undated == 1 { "y" } else { "ies" }
+            ));
+        }
         for (status, count) in std::mem::take(&mut self.skipped) {
             let s = if count == 1 { "entry" } else { "entries" };
             st.warnings.push(format!("statement {}: skipped {count} {s} with status {status} (not booked)", st.id));

@@ -700,3 +700,61 @@ fn batch_directions_statuses_and_balances() {
         strings(&["statement S1: entries in other currencies than USD; balances not checked"])
     );
 }
+
+const BALANCES: &str = "<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy=\"EUR\">10.00</Amt>OPEN</Bal>\
+    <Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy=\"EUR\">11.00</Amt>CLOSE</Bal><Ntry>";
+
+fn with_balances(open: &str, close: &str) -> String {
+    MINI.replacen("<Ntry>", &BALANCES.replace("OPEN", open).replace("CLOSE", close), 1)
+        .replace("AMOUNT", "1.00")
+        .replace("DATE", "2024-01-01")
+}
+
+#[test]
+fn balance_without_cdtdbtind_is_a_credit_with_a_warning() {
+    let crdt = "<CdtDbtInd>CRDT</CdtDbtInd>";
+    let (file, _) = run(with_balances(crdt, crdt).as_bytes()).unwrap();
+    assert!(file.statements[0].warnings.is_empty(), "{:?}", file.statements[0].warnings);
+    let (file, _) = run(with_balances("", "").as_bytes()).unwrap();
+    let st = &file.statements[0];
+    assert_eq!((st.opening, st.closing), (Some(1000), Some(1100)));
+    assert_eq!(st.warnings.len(), 2, "{:?}", st.warnings);
+    assert!(st.warnings[0].contains("the OPBD balance has no `CdtDbtInd`; read as a credit (positive) balance"));
+    // Read as credits, a debit balance shows up as a difference: still a warning, never silent.
+    let (file, _) = run(with_balances("<CdtDbtInd>DBIT</CdtDbtInd>", "").as_bytes()).unwrap();
+    assert!(file.statements[0].warnings.iter().any(|w| w.contains("difference")), "{:?}", file.statements[0].warnings);
+    // Without an amount the balance is still refused.
+    let text = with_balances(crdt, crdt).replace("<Amt Ccy=\"EUR\">10.00</Amt>", "");
+    assert!(run(text.as_bytes()).unwrap_err().message.contains("needs an `Amt`"));
+}
+
+#[test]
+fn message_without_statements_is_an_input_error() {
+    let text = "<?xml version=\"1.0\"?><Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\">\
+                <BkToCstmrStmt><GrpHdr><MsgId>M</MsgId></GrpHdr></BkToCstmrStmt></Document>";
+    let e = run(text.as_bytes()).unwrap_err();
+    assert!(e.message.contains("holds no statement (`Stmt`)"), "{}", e.message);
+    assert_eq!(e.location.at.as_deref(), Some("BkToCstmrStmt"));
+    let text = text.replace("camt.053", "camt.054").replace("BkToCstmrStmt", "BkToCstmrDbtCdtNtfctn");
+    assert!(run(text.as_bytes()).unwrap_err().message.contains("holds no notification (`Ntfctn`)"));
+    // A statement without entries is a statement (a quiet day), not an error.
+    let quiet = MINI.replace(&MINI[MINI.find("<Ntry>").unwrap()..MINI.find("</Stmt>").unwrap()], "");
+    assert_eq!(run(quiet.as_bytes()).unwrap().0.statements.len(), 1);
+}
+
+#[test]
+fn undated_entries_take_the_statement_day_or_are_refused() {
+    let crdt = "<CdtDbtInd>CRDT</CdtDbtInd>";
+    let dated = |open: &str, close: &str| {
+        with_balances(&format!("{crdt}<Dt><Dt>{open}</Dt></Dt>"), &format!("{crdt}<Dt><Dt>{close}</Dt></Dt>"))
+            .replace("<BookgDt><DtTm>2024-01-01</DtTm></BookgDt>", "")
+    };
+    let (file, e) = run(dated("2024-04-11", "2024-04-11").as_bytes()).unwrap();
+    assert_eq!((e[0].1.direction, e[0].1.booking_date), (Direction::Credit, day("2024-04-11")));
+    assert!(file.statements[0].warnings[0].contains("1 entry without `BookgDt` or `ValDt`: dated 2024-04-11"));
+    // A statement over several days can't date it: it stays undated (bank/payments.rs refuses
+    // to make a payment of it).
+    let (file, e) = run(dated("2024-04-10", "2024-04-11").as_bytes()).unwrap();
+    assert_eq!((e[0].1.booking_date, e[0].1.value_date), (None, None));
+    assert!(file.statements[0].warnings.is_empty());
+}

@@ -67,6 +67,11 @@ pub fn parse(input: &mut dyn BufRead, sink: &mut EntrySink<'_>) -> Result<BankFi
         rabo_old: false,
         preamble: 0,
         line: 0,
+        held_dash: None,
+        mark: None,
+        short_types: (0, String::new()),
+        notes: Vec::new(),
+        withdrawn: Vec::new(),
     };
     let mut buf = Vec::new();
     while read_line(input, &mut buf, parser.line + 1)? {
@@ -124,6 +129,12 @@ struct Pending {
     info: Vec<String>,
     /// Bytes in `info` (plus one a line), to refuse endless fields cheaply.
     info_size: usize,
+    /// What was read leniently on the `:61:` line (an impossible value date), for the warnings.
+    notes: Vec<String>,
+    /// The transaction type as written when it is short, padded or missing (`NOV `, `S   `).
+    short_type: Option<String>,
+    /// The amount's decimal mark, if it has one.
+    mark: Option<char>,
 }
 
 /// What a line without a tag continues.
@@ -144,6 +155,18 @@ struct Parser<'a, 's> {
     rabo_old: bool,
     preamble: u32,
     line: u64,
+    /// A line holding only `-` inside an open `:86:`: the end of the message, or text? The next
+    /// line decides (more text: text; a tag, a block, a blank line or the end of the file: the end).
+    held_dash: Option<u64>,
+    /// The decimal mark the file's amounts use (`,` as SWIFT says, or `.` in old Rabobank
+    /// exports) and the line it was first seen on: one file uses one mark.
+    mark: Option<(char, u64)>,
+    /// `:61:` lines with a short, padded or missing transaction type: how many, and the first.
+    short_types: (u64, String),
+    /// File-level warnings: what was read leniently.
+    notes: Vec<String>,
+    /// Withdrawn currencies already warned about.
+    withdrawn: Vec<Currency>,
 }
 
 /// An error about tag `at` on `line`; `message` continues "`:61:` on line 12 …".
@@ -161,6 +184,33 @@ impl Parser<'_, '_> {
             .trim_end_matches(['\r', '\n'])
             .trim_start_matches('\u{feff}')
             .trim_matches(|c: char| c.is_ascii_control() && c != '\t');
+        if let Some(dash) = self.held_dash.take() {
+            let text = !line.trim().is_empty() && !line.starts_with(['{', '-']) && split_tag(line).is_none();
+            if text {
+                // The bank wrapped a word at its `-` (`/MARF/MND` `-` `EV01…`): glued back as written.
+                if let Some(p) = self.pending.as_mut() {
+                    let last = p.info.pop().unwrap_or_default();
+                    p.info_size = p.info_size.saturating_sub(last.len() + 1);
+                    push_info(p, &format!("{last}-{}", line.trim_end()), self.line)?;
+                }
+                self.notes.push(format!(
+                    "line {dash} holds only `-` inside the `:86:` text of an open statement and line {} goes on \
+                     with text: read as text, not as the end of the message",
+                    self.line
+                ));
+                return Ok(());
+            } else {
+                let now = std::mem::replace(&mut self.line, dash);
+                self.end_message()?;
+                self.line = now;
+            }
+        }
+        let in_text =
+            self.cont == Cont::Info && self.pending.is_some() && self.open.as_ref().is_some_and(|o| !o.closed);
+        if line.trim() == "-" && in_text {
+            self.held_dash = Some(self.line);
+            return Ok(());
+        }
         if let Some(rest) = line.strip_prefix('-').filter(|r| r.trim().is_empty() || r.starts_with('}')) {
             self.end_message()?;
             // `-}{5:…}{1:…}{2:…}{4:` may run the next message on in the same line.
@@ -236,7 +286,7 @@ impl Parser<'_, '_> {
                 Ok(())
             }
             "60F" | "60M" => {
-                let (amount, currency) = parse_balance(value, n, &at)?;
+                let (amount, currency) = self.balance(value, &at)?;
                 let open = self.body(&at)?;
                 if !open.has_account {
                     return Err(fail(n, &at, "comes before the account `:25:`; the statement header is incomplete"));
@@ -294,7 +344,7 @@ impl Parser<'_, '_> {
 
     fn closing(&mut self, at: &str, value: &str) -> Result<(), BankError> {
         let n = self.line;
-        let (closing, currency) = parse_balance(value, n, at)?;
+        let (closing, currency) = self.balance(value, at)?;
         let open = self.body(at)?;
         let st = &mut open.st;
         let (Some(opening), Some(cur)) = (st.opening, st.currency) else {
@@ -338,6 +388,10 @@ impl Parser<'_, '_> {
     }
 
     fn finish(mut self) -> Result<BankFile, BankError> {
+        if let Some(dash) = self.held_dash.take() {
+            self.line = dash;
+            self.end_message()?;
+        }
         self.flush()?;
         if let Some(o) = self.open.as_ref().filter(|o| !o.closed) {
             let (n, id, l) = (self.line, &o.st.id, o.st.location.line);
@@ -352,7 +406,53 @@ impl Parser<'_, '_> {
             };
             return Err(BankError::new(1, None, message));
         }
-        Ok(BankFile { format: BankFormat::Mt940, statements: self.statements, warnings: Vec::new() })
+        let mut warnings = std::mem::take(&mut self.notes);
+        if let (k @ 1.., first) = &self.short_types {
+            warnings.push(format!(
+                "{k} `:61:` line(s) with a short, padded or missing transaction type (SWIFT: N, F or S and three \
+                 characters), first {first}; read with the type as written"
+            ));
+        }
+        if let Some(('.', l)) = self.mark {
+            warnings.push(format!(
+                "amounts use '.' as the decimal mark (first on line {l}; SWIFT uses ','); read as a decimal point, \
+                 as no amount in the file uses ','"
+            ));
+        }
+        Ok(BankFile { format: BankFormat::Mt940, statements: self.statements, warnings })
+    }
+
+    /// A `:60F:`/`:62F:` balance; notes what was read leniently (the date, a withdrawn currency, the mark).
+    fn balance(&mut self, value: &str, at: &str) -> Result<(i64, Currency), BankError> {
+        let b = parse_balance(value, self.line, at)?;
+        self.note_mark(b.mark, at)?;
+        self.notes.extend(b.note);
+        if let Some(replaced) = b.currency.withdrawn().filter(|_| !self.withdrawn.contains(&b.currency)) {
+            self.withdrawn.push(b.currency);
+            let (c, d) = (b.currency, b.currency.minor_units());
+            self.notes.push(format!(
+                "line {}: {c} is a withdrawn currency (replaced by {replaced}); amounts read as {c} with {d} \
+                 decimals, not converted",
+                self.line
+            ));
+        }
+        Ok((b.amount, b.currency))
+    }
+
+    /// One file, one decimal mark: a `.` is a decimal point only while no amount uses `,`.
+    fn note_mark(&mut self, mark: Option<char>, at: &str) -> Result<(), BankError> {
+        match (mark, self.mark) {
+            (Some(m), None) => self.mark = Some((m, self.line)),
+            (Some(m), Some((first, l))) if m != first => {
+                let msg = format!(
+                    "has an amount with '{m}' as decimal mark, but the amount on line {l} uses '{first}'; a file \
+                     uses one mark, so these amounts are ambiguous — ask the bank for the file again"
+                );
+                return Err(fail(self.line, at, msg));
+            }
+            _ => {}
+        }
+        Ok(())
     }
 
     fn entry(&mut self, value: &str) -> Result<(), BankError> {
@@ -363,6 +463,14 @@ impl Parser<'_, '_> {
             return Err(fail(n, ":61:", m));
         };
         let mut p = parse_61(value, n, currency)?;
+        self.note_mark(p.mark, ":61:")?;
+        self.notes.append(&mut p.notes);
+        if let Some(t) = p.short_type.take() {
+            self.short_types.0 += 1;
+            if self.short_types.0 == 1 {
+                self.short_types.1 = format!("on line {n}: '{t}'");
+            }
+        }
         if rabo_old {
             // Old Rabobank: the 16-character reference is the counterparty account, the rest its name.
             p.entry.counterparty_account = p.entry.customer_ref.take();
@@ -419,9 +527,13 @@ fn parse_61(value: &str, n: u64, currency: Currency) -> Result<Pending, BankErro
             return Err(err(format!("starts with '{date_text}', not a value date YYMMDD and optional entry date MMDD")))
         }
     };
-    let value_date = parse_yymmdd(date_text.get(..6).unwrap_or(date_text)).ok_or_else(|| {
-        err(format!("starts with '{}', not a value date YYMMDD", date_text.get(..6).unwrap_or(date_text)))
-    })?;
+    let value_text = date_text.get(..6).unwrap_or(date_text);
+    let value_date = parse_yymmdd(value_text);
+    // German banks book month-end items "value 30 February": no such day, but the month is clear;
+    // it only places the entry date in its year, and the entry date is then the date used.
+    let anchor = value_date
+        .or_else(|| last_day_if_impossible(value_text))
+        .ok_or_else(|| err(format!("starts with '{value_text}', not a value date YYMMDD")))?;
     let (mut entry_text, mut rest) = (date_text.get(6..).unwrap_or(""), rest);
     if entry_text.is_empty() {
         // "150701 0701C…": the entry date after a space.
@@ -432,8 +544,20 @@ fn parse_61(value: &str, n: u64, currency: Currency) -> Result<Pending, BankErro
     }
     let entry_date = match entry_text {
         "" => None,
-        mmdd => Some(entry_date(value_date, mmdd).ok_or_else(|| err(format!("has entry date '{mmdd}', not MMDD")))?),
+        mmdd => Some(entry_date(anchor, mmdd).ok_or_else(|| err(format!("has entry date '{mmdd}', not MMDD")))?),
     };
+    let mut notes = Vec::new();
+    match (value_date, entry_date) {
+        (Some(_), _) => {}
+        (None, Some(booked)) => notes.push(format!(
+            "`:61:` on line {n} has value date '{value_text}', which is no calendar day; the entry date {booked} is used"
+        )),
+        (None, None) => {
+            return Err(err(format!(
+                "has value date '{value_text}', which is no calendar day, and no entry date MMDD to use instead"
+            )))
+        }
+    }
     let rest = rest.trim_start();
     let mark = MARKS.iter().find_map(|&(m, d, r)| Some((d, r, rest.strip_prefix(m)?)));
     let Some((direction, reversal, rest)) = mark else {
@@ -443,29 +567,14 @@ fn parse_61(value: &str, n: u64, currency: Currency) -> Result<Pending, BankErro
     // Optional funds code: the third letter of the currency code.
     let rest = rest.trim_start();
     let rest = rest.strip_prefix(|c: char| c.is_ascii_alphabetic()).unwrap_or(rest).trim_start();
-    let (amount_text, rest) = split_while(rest, |c| c.is_ascii_digit() || c == ',');
+    let (amount_text, rest) = split_while(rest, |c| c.is_ascii_digit() || c == ',' || c == '.');
     if amount_text.is_empty() {
         return Err(err("has no amount after the D/C mark; the file may be truncated or not MT940".into()));
     }
-    if rest.starts_with('.') {
-        return Err(err("has a decimal point in its amount; MT940 amounts use a decimal comma (1250,00)".into()));
-    }
-    let amount = parse_amount(amount_text, currency).map_err(|m| err(format!("has a bad amount: {m}")))?;
-    let rest = rest.trim_start();
-    // The type: N, F or S and three characters, a space allowed after the letter ("N TRF").
-    let (letter, code_rest) = match rest.chars().next() {
-        Some(c @ ('N' | 'F' | 'S')) => (c, rest.get(1..).unwrap_or("").trim_start()),
-        _ => {
-            return Err(err(
-                "has no transaction type (N, F or S and three characters, e.g. NTRF) after the amount".into()
-            ))
-        }
-    };
-    let Some(code) = code_rest.get(..3).filter(|t| t.bytes().all(|b| b.is_ascii_alphanumeric())) else {
-        return Err(err("has no transaction type (N, F or S and three characters, e.g. NTRF) after the amount".into()));
-    };
-    let tx_type = format!("{letter}{code}");
-    let rest = code_rest.get(3..).unwrap_or("");
+    let (amount, mark) = parse_amount(amount_text, currency).map_err(|m| err(format!("has a bad amount: {m}")))?;
+    let (tx_type, rest, short_type) = transaction_type(rest.trim_start()).ok_or_else(|| {
+        err("has no transaction type (N, F or S and three characters, e.g. NTRF) after the amount".into())
+    })?;
     let (customer, bank, supplementary) = match rest.split_once("//") {
         Some((c, b)) => (c, Some(b.trim()), ""),
         None => match rest.char_indices().nth(16) {
@@ -481,14 +590,14 @@ fn parse_61(value: &str, n: u64, currency: Currency) -> Result<Pending, BankErro
         reversal,
         amount,
         currency,
-        booking_date: Some(entry_date.unwrap_or(value_date)),
-        value_date: Some(value_date),
+        booking_date: entry_date.or(value_date),
+        value_date,
         bank_ref: bank.filter(|b| !b.is_empty()).map(str::to_string),
         customer_ref: Some(customer).filter(|c| !c.is_empty() && *c != "NONREF").map(str::to_string),
         end_to_end_id: None,
         counterparty_name: None,
         counterparty_account: None,
-        type_code: Some(tx_type.clone()),
+        type_code: Some(tx_type.clone()).filter(|t| !t.is_empty()),
         texts: Vec::new(),
         referred_documents: Vec::new(),
         creditor_refs: Vec::new(),
@@ -496,11 +605,49 @@ fn parse_61(value: &str, n: u64, currency: Currency) -> Result<Pending, BankErro
         batch_index: None,
     };
     let supplementary = supplementary.trim().to_string();
-    Ok(Pending { entry, tx_type, supplementary, info: Vec::new(), info_size: 0 })
+    Ok(Pending { entry, tx_type, supplementary, info: Vec::new(), info_size: 0, notes, short_type, mark })
 }
 
-/// `:60F:`/`:62F:` body: D/C mark, YYMMDD, currency, amount. Returns (signed minor units, currency).
-fn parse_balance(value: &str, line: u64, at: &str) -> Result<(i64, Currency), BankError> {
+/// The `:61:` transaction type at the start of `rest` (after the amount) → (type, what follows,
+/// the type as written when it deviates). SWIFT: `N`, `F` or `S` and three characters (`NTRF`).
+/// Read as well, since the mark and amount before it are unmistakable: a space after the letter
+/// (`N TRF`); a short code padded with blanks to its three places (ING/Triodos `NOV NONREF`,
+/// Sberbank `S   X`: blank); no type at all when the references (`//…`) or the line's end follow.
+/// Anything else there (`C10,00X/Y`) is not a type: None.
+fn transaction_type(rest: &str) -> Option<(String, &str, Option<String>)> {
+    let alnum = |t: &str| t.bytes().all(|b| b.is_ascii_alphanumeric());
+    let Some(letter @ ('N' | 'F' | 'S')) = rest.chars().next() else {
+        return (rest.is_empty() || rest.starts_with("//")).then(|| (String::new(), rest, Some("(none)".into())));
+    };
+    let after = rest.get(1..).unwrap_or("");
+    if let Some(code) = after.get(..3).filter(|c| alnum(c)) {
+        return Some((format!("{letter}{code}"), after.get(3..).unwrap_or(""), None));
+    }
+    let spaced = after.trim_start();
+    if let Some(code) = spaced.get(..3).filter(|c| alnum(c) && spaced.len() < after.len()) {
+        return Some((format!("{letter}{code}"), spaced.get(3..).unwrap_or(""), None));
+    }
+    // A short code in the three places, blank-padded (or cut by the end of the line).
+    let slot = after.get(..3).unwrap_or(after);
+    let code = slot.trim_end_matches(' ');
+    if !alnum(code) || code.contains(' ') {
+        return None;
+    }
+    let written = format!("{letter}{slot}");
+    Some((format!("{letter}{code}"), after.get(slot.len()..).unwrap_or(""), Some(written)))
+}
+
+/// A balance read from `:60F:`/`:62F:`: signed minor units, currency, the decimal mark, and a
+/// note when its date had to be read leniently.
+struct Balance {
+    amount: i64,
+    currency: Currency,
+    mark: Option<char>,
+    note: Option<String>,
+}
+
+/// `:60F:`/`:62F:` body: D/C mark, YYMMDD, currency, amount.
+fn parse_balance(value: &str, line: u64, at: &str) -> Result<Balance, BankError> {
     let err = |m: String| fail(line, at, m);
     let s = value.trim();
     let (sign, rest) = if let Some(r) = s.strip_prefix('C') {
@@ -512,28 +659,43 @@ fn parse_balance(value: &str, line: u64, at: &str) -> Result<(i64, Currency), Ba
         return Err(err(format!("must start with the mark C or D, not '{shown}'")));
     };
     let date = rest.get(..6).unwrap_or(rest);
-    if parse_yymmdd(date).is_none() {
-        return Err(err(format!("has '{date}' where the date YYMMDD belongs")));
-    }
+    // The balance date places nothing (payments are dated by their entries): a day past the end of
+    // its month (`021131`, 31 November) is read as the month's last day, with a warning.
+    let note = match (parse_yymmdd(date), last_day_if_impossible(date)) {
+        (Some(_), _) => None,
+        (None, Some(d)) => Some(format!(
+            "`{at}` on line {line} is dated '{date}', which is no calendar day; read as {d}, the last day of that month"
+        )),
+        (None, None) => return Err(err(format!("has '{date}' where the date YYMMDD belongs"))),
+    };
     let code = rest.get(6..9).unwrap_or("");
-    let currency = Currency::parse(code).map_err(|_| err(format!("has '{code}' where the currency code belongs")))?;
+    let currency = Currency::parse_historic(code).map_err(|_| {
+        err(format!(
+            "has '{code}' where the currency code belongs; that is no ISO 4217 currency code (current or withdrawn)"
+        ))
+    })?;
     let amount_text = rest.get(9..).unwrap_or("").trim();
     if amount_text.is_empty() {
         return Err(err("has no amount after the currency".to_string()));
     }
-    let amount = parse_amount(amount_text, currency).map_err(|m| err(format!("has a bad amount: {m}")))?;
-    Ok((sign * amount, currency))
+    let (amount, mark) = parse_amount(amount_text, currency).map_err(|m| err(format!("has a bad amount: {m}")))?;
+    Ok(Balance { amount: sign * amount, currency, mark, note })
 }
 
-/// MT940 amount: digits with one decimal comma (`1250,00`, `15000,`, zero-padded).
-fn parse_amount(text: &str, currency: Currency) -> Result<i64, String> {
+/// MT940 amount: digits with one decimal comma (`1250,00`, `15000,`, zero-padded). Old Rabobank
+/// exports write a point (`000000002145.00`, `115351.`): MT940 amounts have no thousands
+/// separators, so one `.` or `,` is the decimal mark (the caller keeps a file to one of them).
+/// Returns the minor units and the mark used.
+fn parse_amount(text: &str, currency: Currency) -> Result<(i64, Option<char>), String> {
     let bad = || format!("'{text}' is not digits with one decimal comma (e.g. 1250,00)");
-    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit() || b == b',') || text.matches(',').count() > 1 {
+    let marks = text.bytes().filter(|&b| b == b',' || b == b'.').count();
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit() || b == b',' || b == b'.') || marks > 1 {
         return Err(bad());
     }
+    let mark = text.chars().find(|&c| c == ',' || c == '.');
     let canonical = text.replace(',', ".");
     let value = parse_decimal(&canonical).map_err(|_| bad())?;
-    to_minor(value, currency, &canonical).map_err(|e| e.to_string())
+    Ok((to_minor(value, currency, &canonical).map_err(|e| e.to_string())?, mark))
 }
 
 fn parse_yymmdd(s: &str) -> Option<NaiveDate> {
@@ -543,6 +705,20 @@ fn parse_yymmdd(s: &str) -> Option<NaiveDate> {
     let yy: i32 = s.get(..2)?.parse().ok()?;
     let year = if yy < 80 { 2000 + yy } else { 1900 + yy };
     NaiveDate::from_ymd_opt(year, s.get(2..4)?.parse().ok()?, s.get(4..6)?.parse().ok()?)
+}
+
+/// YYMMDD with a real month and a day 1–31 that the month doesn't have (30 February, 31
+/// November) → the month's last day. Anything else (month 13, day 00 or 68) → None.
+fn last_day_if_impossible(s: &str) -> Option<NaiveDate> {
+    if parse_yymmdd(s).is_some() {
+        return None;
+    }
+    let day: u32 = s.get(4..6)?.parse().ok()?;
+    if !(29..=31).contains(&day) {
+        return None;
+    }
+    let first = parse_yymmdd(&format!("{}01", s.get(..4)?))?;
+    (28..day).rev().find_map(|d| first.with_day(d))
 }
 
 /// The entry date MMDD in the year that puts it nearest the value date (Dec/Jan wrap both ways).

@@ -359,7 +359,7 @@ fn bad_fixtures_fail_on_the_right_line() {
         ("bad_date.sta", 4, "'261332' where the date YYMMDD belongs"),
         ("entry_before_balance.sta", 2, "comes before the account `:25:` and opening balance"),
         ("unknown_mark.sta", 5, "where the debit/credit mark"),
-        ("decimal_point.sta", 5, "decimal comma"),
+        ("decimal_point.sta", 5, "but the amount on line 4 uses ','"),
         ("truncated.sta", 8, "the file is truncated"),
         ("empty.sta", 1, "the file is empty"),
         ("not_mt940.txt", 1, "not an MT940 file"),
@@ -378,7 +378,7 @@ const MINI: &str = ":20:REF\n:25:DE44500105175407324931\n:28C:1/1\n:60F:C260101E
 
 #[test]
 fn structural_errors() {
-    let cases: [(String, u64, &str); 9] = [
+    let cases: [(String, u64, &str); 13] = [
         (":25:DE44500105175407324931\n:20:REF\n".into(), 1, "before any `:20:`"),
         (format!("{MINI}:61:260102C10,00NTRFNONREF\n"), 8, "after the closing balance"),
         (MINI.replace(":62F:C260102EUR110,00\n", ":20:NEXT\n"), 7, "has no closing balance"),
@@ -388,10 +388,14 @@ fn structural_errors() {
             5,
             "repeats the opening balance",
         ),
-        (MINI.replace("C10,00NTRFNONREF", "C10,00"), 5, "no transaction type"),
+        (MINI.replace("C10,00NTRFNONREF", "C10,00X/Y"), 5, "no transaction type"),
         (MINI.replace("C10,00NTRF", "C10,001NTRF"), 5, "more decimal places than EUR"),
         (MINI.replace("260102C10", "2601C10"), 5, "value date"),
-        (MINI.replace("EUR100,00", "XYZ100,00"), 4, "'XYZ' where the currency code belongs"),
+        (MINI.replace("EUR100,00", "XYZ100,00"), 4, "'XYZ' where the currency code belongs; that is no ISO 4217"),
+        (MINI.replace("C10,00NTRF", "C10,00N/TRF"), 5, "no transaction type"),
+        (MINI.replace("260102C10", "261302C10"), 5, "not a value date"),
+        (MINI.replace("260102C10", "260230C10"), 5, "no calendar day, and no entry date"),
+        (MINI.replace("C260102EUR110", "C260132EUR110"), 7, "where the date YYMMDD belongs"),
     ];
     for (text, line, msg) in cases {
         let e = run(text.as_bytes()).0.expect_err(&text);
@@ -458,8 +462,8 @@ fn helpers() {
     assert_eq!(split_tag(":28C:00004/00001"), Some(("28C", "00004/00001")));
     assert_eq!(split_tag(":940:"), None);
     assert_eq!(split_tag("14:23 pasnr"), None);
-    assert_eq!(parse_amount("000000001213,28", eur()), Ok(121_328));
-    assert_eq!(parse_amount("15000,", eur()), Ok(1_500_000));
+    assert_eq!(parse_amount("000000001213,28", eur()), Ok((121_328, Some(','))));
+    assert_eq!(parse_amount("15000,", eur()), Ok((1_500_000, Some(','))));
     assert!(parse_amount("1,2,3", eur()).is_err() && parse_amount("", eur()).is_err());
     assert_eq!(join_display(&["a  ".into(), "b".into()]), "a b");
 }
@@ -588,4 +592,134 @@ fn streams_large_input() {
     let st = &file.statements[0];
     assert_eq!((st.credits, st.credit_total), (n, 125 * n as i64));
     assert!(st.warnings.is_empty(), "{:?}", st.warnings);
+}
+
+/// One `:61:` line in MINI, with the closing balance adjusted to a 10.00 credit or debit.
+fn mini_61(line61: &str) -> String {
+    let closing = if line61.contains('D') && !line61.contains("C1") { "C260102EUR90,00" } else { "C260102EUR110,00" };
+    MINI.replace("260102C10,00NTRFNONREF", line61).replace("C260102EUR110,00", closing)
+}
+
+#[test]
+fn short_padded_or_missing_transaction_type() {
+    // (`:61:` after the date, type read, customer ref, bank ref)
+    let cases = [
+        ("260102D10,00NIT NONREF", "NIT", None, None),
+        ("260102C10,00NOV NONREF", "NOV", None, None),
+        ("260102D10,00NIC MARF", "NIC", s("MARF"), None),
+        ("260102DF10,00S   X", "S", s("X"), None),
+        ("2601020102CN10,00//19239782213", "", None, s("19239782213")),
+        ("260102C10,00", "", None, None),
+        ("260102C10,00 NTRFNONREF//B1", "NTRF", None, s("B1")),
+    ];
+    for (line, ty, cust, bank) in cases {
+        let (file, entries) = ok(mini_61(line).as_bytes());
+        let e = &entries[0];
+        assert_eq!(e.amount, 1000, "{line}");
+        assert_eq!(e.type_code.clone().unwrap_or_default().split('/').next(), Some(ty), "{line}");
+        assert_eq!((e.customer_ref.clone(), e.bank_ref.clone()), (cust, bank), "{line}");
+        let deviates = !line.contains("NTRF");
+        assert_eq!(file.warnings.iter().any(|w| w.contains("short, padded or missing transaction type")), deviates);
+        assert!(file.statements[0].warnings.is_empty(), "{line}: {:?}", file.statements[0].warnings);
+    }
+    // Warned once per file, with the count and the first line.
+    let text = mini_61("260102C10,00NOV NONREF\n:61:260102C0,00NOV NONREF");
+    let (file, _) = ok(text.as_bytes());
+    assert_eq!(file.warnings.len(), 1, "{:?}", file.warnings);
+    assert!(file.warnings[0].starts_with("2 `:61:` line(s)") && file.warnings[0].contains("on line 5: 'NOV '"));
+    // Not a type at all: refused.
+    for bad in ["260102C10,00N/A", "260102C10,00XTRF", "260102C10,00NT RF"] {
+        assert!(err(mini_61(bad).as_bytes()).message.contains("no transaction type"), "{bad}");
+    }
+}
+
+#[test]
+fn withdrawn_currencies_read_with_a_warning() {
+    let text = MINI.replace("EUR", "DEM");
+    let (file, entries) = ok(text.as_bytes());
+    assert_eq!((entries[0].currency.code(), entries[0].amount), ("DEM", 1000));
+    assert_eq!(file.warnings.len(), 1, "{:?}", file.warnings);
+    assert!(file.warnings[0].contains("DEM is a withdrawn currency (replaced by EUR in 2002)"), "{:?}", file.warnings);
+    // Italian lire had no minor unit.
+    let text = MINI.replace("EUR100,00", "ITL100,").replace("C10,00", "C10,").replace("EUR110,00", "ITL110,");
+    let (_, entries) = ok(text.as_bytes());
+    assert_eq!((entries[0].currency.code(), entries[0].amount), ("ITL", 10));
+    assert!(err(MINI.replace("EUR100", "DMK100").as_bytes()).message.contains("no ISO 4217 currency code"));
+}
+
+#[test]
+fn impossible_dates() {
+    // 30 February value date, valid entry date: the entry date is used, and said.
+    let text = MINI.replace("260102C10", "2602300301C10").replace("C260102EUR110", "C260301EUR110");
+    let (file, entries) = ok(text.as_bytes());
+    assert_eq!((entries[0].booking_date, entries[0].value_date), (date(2026, 3, 1), None));
+    assert!(file.warnings[0].contains("'260230', which is no calendar day; the entry date 2026-03-01 is used"));
+    // Across the year end the impossible value date still places the entry date's year.
+    let text = MINI.replace("260102C10", "2512310102C10");
+    assert_eq!(ok(text.as_bytes()).1[0].booking_date, date(2026, 1, 2));
+    // A closing balance dated 31 November: read as 30 November, with a warning.
+    let text = MINI.replace("C260102EUR110", "C261131EUR110");
+    let (file, _) = ok(text.as_bytes());
+    assert_eq!(file.warnings.len(), 1);
+    assert!(
+        file.warnings[0].contains("`:62F:` on line 7 is dated '261131'") && file.warnings[0].contains("2026-11-30")
+    );
+    assert_eq!(last_day_if_impossible("240230"), date(2024, 2, 29));
+    assert_eq!(last_day_if_impossible("230229"), date(2023, 2, 28));
+    for bad in ["240132", "241301", "240200", "240228"] {
+        assert_eq!(last_day_if_impossible(bad), None, "{bad}");
+    }
+}
+
+#[test]
+fn control_byte_glued_to_a_tag() {
+    // Two exports joined, the DOS end-of-file byte of the first in front of the second `:20:`.
+    let text = format!("{MINI}\u{1a}{}\u{1a}", MINI.replace("REF", "REF2"));
+    let (file, entries) = ok(text.as_bytes());
+    assert_eq!(file.statements.len(), 2);
+    assert_eq!(entries.len(), 2);
+    assert!(file.warnings.is_empty());
+}
+
+#[test]
+fn decimal_point_when_the_file_uses_no_comma() {
+    let text = ":940:\n:20:940A030107\n:25:1017.490.554EUR\n:28:00000/00\n:60F:C030106EUR000000000000.00\n\
+                :61:030109C000000000300.00NMSCNONREF\n:86:Contante storting\n:62F:C030109EUR000000000300.00\n";
+    let (file, entries) = ok(text.as_bytes());
+    assert_eq!(entries[0].amount, 30_000);
+    assert!(
+        file.warnings.iter().any(|w| w.contains("'.' as the decimal mark (first on line 5")),
+        "{:?}",
+        file.warnings
+    );
+    // JPY with a trailing point and no decimals.
+    let text =
+        MINI.replace("EUR100,00", "JPY00000000115351.").replace("C10,00", "C10.").replace("EUR110,00", "JPY115361.");
+    let (file, entries) = ok(text.as_bytes());
+    assert_eq!((entries[0].amount, file.statements[0].closing), (10, Some(115_361)));
+    // Mixed marks are ambiguous: refused on the first amount that differs.
+    let e = err(MINI.replace("C10,00", "C10.00").as_bytes());
+    assert_eq!(e.location.line, 5);
+    assert!(e.message.contains("'.' as decimal mark, but the amount on line 4 uses ','"), "{}", e.message);
+    assert!(err(MINI.replace("C10,00", "C1.000,00").as_bytes()).message.contains("bad amount"));
+}
+
+#[test]
+fn lone_dash_inside_86_is_text_only_when_text_follows() {
+    // ING wraps `/MARF/MND-EV01` so that `-` stands alone, with more text after it.
+    let text = MINI.replace(":86:Text\n", ":86:/EREF/X//MARF/MND\n-\nEV01//CSID/NL32ZZZ\n");
+    let (file, entries) = ok(text.as_bytes());
+    assert!(entries[0].texts.iter().any(|t| t.contains("/MARF/MND-EV01//CSID/")), "{:?}", entries[0].texts);
+    assert!(file.warnings[0].contains("line 7 holds only `-`"), "{:?}", file.warnings);
+    // Followed by a tag, a block, a blank line or the end of the file, it ends the message: here
+    // before the closing balance, so the statement is truncated.
+    for after in [":62F:C260102EUR110,00\n", "{5:}\n", "\n:62F:C260102EUR110,00\n", ""] {
+        let text = MINI.replace(":86:Text\n:62F:C260102EUR110,00\n", &format!(":86:Text\n-\n{after}"));
+        let e = err(text.as_bytes());
+        assert_eq!(e.location.line, 7, "{after:?}: {e:?}");
+        assert!(e.message.contains("ends the message inside statement REF/1/1"), "{after:?}: {}", e.message);
+    }
+    // After the closing balance a lone `-` is the normal end of the message.
+    let (file, _) = ok(format!("{MINI}-\n").as_bytes());
+    assert!(file.warnings.is_empty());
 }

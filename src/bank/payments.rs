@@ -31,6 +31,9 @@ pub enum Disposition {
     Debit,
     /// A credit that reverses one of our own debits: not receivables cash.
     ReversedDebit,
+    /// Receivables cash (a credit, or a returned credit) the file gives no date for: the caller
+    /// refuses the file.
+    Undated,
 }
 
 /// Assigns stable payment ids across a file.
@@ -179,8 +182,9 @@ impl PaymentIds {
             (Direction::Credit, true) => return Disposition::ReversedDebit,
         };
         let Some(payment_date) = entry.booking_date.or(entry.value_date) else {
-            // Readers always give one of the two dates; an entry without either can't be dated.
-            return Disposition::Debit;
+            // Receivables cash without any date (camt's dates are optional): no payment can be
+            // made of it, and counting it as anything else would hide it.
+            return Disposition::Undated;
         };
         let clean = |s: &Option<String>| s.as_deref().map(one_line).filter(|s| !s.is_empty());
         let reference = reference_text(entry);

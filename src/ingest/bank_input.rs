@@ -58,9 +58,9 @@ pub(super) fn process(
     let mut remittances = Admission::new(book, display, outcome(Kind::Remittances));
     let (mut received, mut returned, mut debits, mut reversed_debits) =
         (Tally::default(), Tally::default(), Tally::default(), Tally::default());
-    let mut overlaps = 0u64;
+    let (mut overlap_credits, mut overlap_debits) = (Tally::default(), Tally::default());
     let mut failure: Option<ArxError> = None;
-    let mut sink = |_member: &str, statement: &bank::Statement, entry: bank::Entry| {
+    let mut sink = |member: &str, statement: &bank::Statement, entry: bank::Entry| {
         if failure.is_some() {
             return;
         }
@@ -84,9 +84,22 @@ pub(super) fn process(
                     }
                 }
             }
-            Disposition::Overlap => overlaps += 1,
+            Disposition::Overlap => match entry.direction {
+                bank::Direction::Credit => overlap_credits.add(entry.currency, entry.amount),
+                bank::Direction::Debit => overlap_debits.add(entry.currency, entry.amount),
+            },
             Disposition::Debit => debits.add(entry.currency, entry.amount),
             Disposition::ReversedDebit => reversed_debits.add(entry.currency, entry.amount),
+            Disposition::Undated => {
+                let at = entry.location.at.as_deref().map(|a| a.trim_matches(':')).filter(|a| !a.is_empty());
+                let m = format!(
+                    "the entry of {} {} has no booking or value date (nor does its statement give one day), so no \
+                     payment can be dated from it; ask the bank for a file with booking dates",
+                    money::format_minor(entry.amount, entry.currency),
+                    entry.currency
+                );
+                failure = Some(ArxError::unreadable(vec![crate::error::Issue::new(member, Some(line), at, m)]));
+            }
         }
     };
     let read = match bank::read(path, display, hint, &mut sink) {
@@ -133,10 +146,23 @@ pub(super) fn process(
             reversed_debits.describe()
         ));
     }
+    let overlaps = overlap_credits.count() + overlap_debits.count();
     if overlaps > 0 {
+        let mut parts = Vec::new();
+        if overlap_credits.count() > 0 {
+            parts.push(format!(
+                "{} {}",
+                plural(overlap_credits.count(), "credit", "credits"),
+                overlap_credits.describe()
+            ));
+        }
+        if overlap_debits.count() > 0 {
+            parts.push(format!("{} {}", plural(overlap_debits.count(), "debit", "debits"), overlap_debits.describe()));
+        }
         summary.push_str(&format!(
-            "; {} repeated by overlapping statements, counted once",
-            plural(overlaps, "entry", "entries")
+            "; {} repeated by overlapping statements, counted once ({})",
+            plural(overlaps, "entry", "entries"),
+            parts.join("; ")
         ));
     }
     say(plan.quiet, summary);

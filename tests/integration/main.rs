@@ -1,6 +1,7 @@
 mod aging;
 mod apply;
 mod bank;
+mod bank_corpus;
 mod common;
 mod crash_safety;
 mod disputes;
