@@ -270,17 +270,21 @@ impl Book {
                 }
             }
         }
-        *self.applied_to.entry(a.document_no.clone()).or_default() += sign * a.amount;
+        let to = self.applied_to.entry(a.document_no.clone()).or_default();
+        // Saturating: a sum past i64 must fail the over-application check, not wrap back into range.
+        *to = to.saturating_add(sign * a.amount);
         // Dates only ever move earlier: an application's date is part of its key, so replacing
         // one never changes it, and nothing removes applications.
         earliest(&mut self.first_applied_to, &a.document_no, a.applied_date);
         match a.kind {
             ApplicationKind::Payment => {
-                *self.applied_from_payment.entry(a.source.clone()).or_default() += sign * a.amount;
+                let from = self.applied_from_payment.entry(a.source.clone()).or_default();
+                *from = from.saturating_add(sign * a.amount);
                 earliest(&mut self.first_applied_from_payment, &a.source, a.applied_date);
             }
             ApplicationKind::Credit => {
-                *self.applied_from_credit.entry(a.source.clone()).or_default() += sign * a.amount;
+                let from = self.applied_from_credit.entry(a.source.clone()).or_default();
+                *from = from.saturating_add(sign * a.amount);
                 earliest(&mut self.first_applied_from_credit, &a.source, a.applied_date);
             }
             _ => {}

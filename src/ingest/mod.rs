@@ -307,6 +307,8 @@ pub fn read_detached(
             audits.push(audit(&path, *kind, &done.profile, done.size, outcome, None));
         }
     }
+    // Over-application is judged on the totals, as ingest judges it.
+    issues.extend(admit::over_applications(&book));
     if !issues.is_empty() {
         return Err(ArxError::input(issues));
     }

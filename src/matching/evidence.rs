@@ -100,7 +100,14 @@ impl Index {
             if let Some(k) = digit_key(&d.no) {
                 push(&mut by_digits, k, i);
             }
-            for r in [&d.reference, &d.po_number].into_iter().flatten() {
+            // A credit note's reference usually names the invoice it credits: that is no
+            // evidence the payment draws on the credit note, which must be named by its number.
+            let references = if d.open < 0 || d.doc_type == crate::model::DocType::CreditNote {
+                [None, None]
+            } else {
+                [d.reference.as_ref(), d.po_number.as_ref()]
+            };
+            for r in references.into_iter().flatten() {
                 let a = alnum(r);
                 if a.len() >= 4 && a.chars().any(|c| c.is_ascii_digit()) {
                     push(&mut po_alnum, a, i);
@@ -337,9 +344,12 @@ impl Index {
         customers: &BTreeSet<usize>,
         except: &[usize],
     ) -> Vec<u32> {
+        // A word that is itself a real number (of any document, reference or PO) is that
+        // number, not a slip of its neighbour's.
         let words: Vec<String> = tokens(text)
             .into_iter()
             .filter(|t| t.len() >= 7 && t.chars().filter(|c| c.is_ascii_digit()).count() >= 5)
+            .filter(|t| !self.by_alnum.contains_key(t) && !self.po_alnum.contains_key(t))
             .collect();
         let mut out = Vec::new();
         for &c in customers {

@@ -120,7 +120,10 @@ pub fn explain(ix: &Index, p: &Incoming, policy: &Policy) -> Vec<Finding> {
             })
             .collect();
         out.push(("tolerance", format!("within the write-off tolerance: {}", docs_text(ix, &near_amount))));
-        let smaller: Vec<usize> = open.iter().copied().filter(|i| ix.docs[*i].open < p.amount).collect();
+        // As `by_amount` searches: the smaller invoices and every open credit note.
+        let credits =
+            ix.open_docs_of(&fam, p.currency).into_iter().map(|i| i as usize).filter(|i| ix.docs[*i].open < 0);
+        let smaller: Vec<usize> = open.iter().copied().filter(|i| ix.docs[*i].open < p.amount).chain(credits).collect();
         let combination = if smaller.len() > policy.combination_max_items.min(24) {
             format!("not searched: {} open items are more than combination_max_items", smaller.len())
         } else {

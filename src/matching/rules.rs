@@ -154,6 +154,15 @@ fn by_reference(
     fam: &BTreeSet<usize>,
     hits: &[(u32, Found)],
 ) -> Option<Decision> {
+    // A PO or reference number only adds documents of customers that no document number
+    // names: where the number names INV-5001, other invoices sharing its PO are not named too.
+    let numbered: BTreeSet<usize> =
+        hits.iter().filter(|h| h.1 != Found::Po).map(|h| root(ix, ix.docs[h.0 as usize].customer)).collect();
+    let hits: Vec<(u32, Found)> = hits
+        .iter()
+        .copied()
+        .filter(|h| h.1 != Found::Po || !numbered.contains(&root(ix, ix.docs[h.0 as usize].customer)))
+        .collect();
     let settled: Vec<usize> = hits.iter().map(|h| h.0 as usize).filter(|i| ix.docs[*i].open == 0).collect();
     let mut open: Vec<(usize, Found)> =
         hits.iter().map(|h| (h.0 as usize, h.1)).filter(|(i, _)| ix.docs[*i].open != 0).collect();
@@ -322,6 +331,25 @@ fn cross_check(
                 .collect();
             exact.extend(anyone);
         }
+        // …or a set of the payer's other documents adds up to it exactly.
+        if exact.is_empty() && others.len() >= 2 && others.len() <= policy.combination_max_items.min(24) {
+            let amounts: Vec<i64> = others.iter().map(|i| ix.docs[*i].open).collect();
+            if let Combination::Unique(pos) | Combination::Several(pos, _) = subset::find(&amounts, p.amount) {
+                let combo: Vec<usize> = pos.iter().map(|k| others[*k]).collect();
+                cands.extend(combination_candidates(&others, pos.iter()));
+                return Err(exception(
+                    ExceptionKind::Conflict,
+                    format!(
+                        "the reference names {} (open {}), but the payment {} is exactly {} together",
+                        names(docs),
+                        fmt(ix, named_open, first),
+                        fmt(ix, p.amount, first),
+                        names(&combo)
+                    ),
+                    cands,
+                ));
+            }
+        }
         if !exact.is_empty() {
             let named = &ix.docs[first];
             let alt = &ix.docs[exact[0]];
@@ -346,8 +374,10 @@ fn cross_check(
         }
     }
     if rest > 0 {
-        if others.is_empty() {
-            // Nothing else of the payer's is open: a true overpayment, kept on account.
+        // Nothing else of the payer's is open, or the rest is smaller than every other open
+        // document (it can't be another invoice paid) and than what the payment settles: a true
+        // overpayment, kept on account.
+        if others.is_empty() || (rest < cash && others.iter().all(|i| ix.docs[*i].open > rest)) {
             return Ok(lines);
         }
         if let Some(more) = explain_rest(ix, p, policy, &payer, &touched, &others, rest) {
@@ -397,12 +427,13 @@ fn explain_rest(
     let total = |docs: &[usize]| docs.iter().map(|i| ix.docs[*i].open).sum::<i64>();
     let text = p.reference.as_deref().unwrap_or("");
     let near: Vec<usize> = ix.near_misses(text, p.currency, payer, touched).into_iter().map(|i| i as usize).collect();
-    if !near.is_empty() && total(&near) == rest {
+    let alone = |set: &[usize]| !others.iter().any(|i| !set.contains(i) && ix.docs[*i].open == rest);
+    if !near.is_empty() && total(&near) == rest && alone(&near) {
         return Some(whole(&near));
     }
     let embedded: Vec<usize> =
         ix.embedded(text, p.currency, payer).into_iter().map(|i| i as usize).filter(|i| !touched.contains(i)).collect();
-    if !embedded.is_empty() && total(&embedded) == rest {
+    if !embedded.is_empty() && total(&embedded) == rest && alone(&embedded) {
         return Some(whole(&embedded));
     }
     if others.len() > policy.combination_max_items.min(24) {
@@ -784,7 +815,9 @@ fn fits_exactly(ix: &Index, p: &Incoming, policy: &Policy, i: usize, lines: &[Li
     let open = ix.docs[i].open;
     let settled: i64 = lines.iter().map(|l| l.amount).sum();
     settled == open
-        && (p.amount == open || lines.len() > 1 || open - p.amount <= tolerance(policy, open, p.currency))
+        && (p.amount == open
+            || lines.len() > 1
+            || (open > p.amount && open - p.amount <= tolerance(policy, open, p.currency)))
         && ix.docs[i].doc_type != DocType::CreditNote
 }
 

@@ -464,3 +464,78 @@ proptest! {
         }
     }
 }
+
+// ---- Regressions found by review, each named after what it caught. ----
+
+fn world_of(docs: Vec<(&str, i64, Option<&str>, Option<&str>)>) -> Index {
+    let customers = vec![Customer { id: "C1".into(), name: "Larkspur Foods plc".into(), parent: None, terms: None }];
+    let docs = docs
+        .into_iter()
+        .map(|(no, amount, reference, po)| OpenDoc {
+            no: no.into(),
+            customer: 0,
+            currency: currency("EUR"),
+            doc_type: if amount < 0 { DocType::CreditNote } else { DocType::Invoice },
+            doc_date: date(0),
+            amount,
+            open: amount,
+            reference: reference.map(str::to_string),
+            po_number: po.map(str::to_string),
+        })
+        .collect();
+    Index::new(customers, docs, Vec::new())
+}
+
+#[test]
+fn a_po_shared_by_other_invoices_does_not_pull_them_into_an_invoice_named_by_number() {
+    let ix = world_of(vec![
+        ("INV-5001", 100_000, None, Some("4500012345")),
+        ("INV-5003", 40_000, None, Some("4500012345")),
+        ("INV-5004", 60_000, None, Some("4500012345")),
+    ]);
+    let d = decide(&ix, &pay("P1", 3, 100_000, "INV-5001 PO 4500012345"), &policy());
+    assert_eq!(applied_to(&ix, &d), [("INV-5001".to_string(), 100_000)], "{d:?}");
+}
+
+#[test]
+fn a_credit_notes_reference_to_its_invoice_does_not_name_the_credit_note() {
+    let ix = world_of(vec![("INV-6001", 100_000, None, None), ("CN-7001", -20_000, Some("INV-6001"), None)]);
+    // A part payment of the invoice by its number: the credit note is not drawn.
+    let d = decide(&ix, &pay("P1", 3, 40_900, "part payment INV-6001"), &policy());
+    assert_eq!(applied_to(&ix, &d), [("INV-6001".to_string(), 40_900)], "{d:?}");
+}
+
+#[test]
+fn the_named_documents_own_number_is_not_a_slip_of_its_neighbour() {
+    // INV-200451 named; 250.00 over: INV-200452 is one digit away from the named number, but the
+    // word is INV-200451 itself, and INV-300017 is 250.00 too — nothing tells which.
+    let ix = world_of(vec![
+        ("INV-200451", 100_000, None, None),
+        ("INV-200452", 25_000, None, None),
+        ("INV-300017", 25_000, None, None),
+    ]);
+    let d = decide(&ix, &pay("P1", 3, 125_000, "INV-200451"), &policy());
+    assert!(matches!(d, Decision::Exception { .. }), "{d:?}");
+}
+
+#[test]
+fn a_named_invoice_paid_in_part_while_a_combination_of_others_is_exact_is_a_conflict() {
+    let ix = ledger(&[]);
+    // 930.00 = INV-1059 + INV-1060, but the reference names INV-1058 (12,103.77).
+    let d = decide(&ix, &pay("P1", 3, 93_000, "INV-1058"), &policy());
+    match &d {
+        Decision::Exception { kind: ExceptionKind::Conflict, reason, .. } => {
+            assert!(reason.contains("is exactly INV-1059, INV-1060 together"), "{reason}")
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_slip_is_not_accepted_on_an_overpayment_of_another_invoice() {
+    let ix = world_of(vec![("INV-0046481", 353_760, None, None), ("INV-0046841", 34_696, None, None)]);
+    // "lNV-0046481" (l for I) pays INV-0046481 exactly; INV-0046841 (two digits swapped) must
+    // not take it as an overpayment.
+    let d = decide(&ix, &pay("P1", 3, 353_760, "Rechnung lNV-0046481"), &policy());
+    assert_eq!(applied_to(&ix, &d), [("INV-0046481".to_string(), 353_760)], "{d:?}");
+}

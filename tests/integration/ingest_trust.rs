@@ -223,3 +223,21 @@ fn dates_before_1900_are_refused_by_every_reader_alike() {
     ws.write("invoices.csv", format!("{INVOICES}I1,C1,0000-01-01,10.00,EUR,\n"));
     refused(&ws, &["ingest", "invoices.csv"], &["invoices.csv:2:doc_date:", "outside the dates arx accepts"]);
 }
+
+#[test]
+fn reports_from_files_judge_over_application_like_ingest() {
+    let ws = Ws::new();
+    ws.write("i.csv", "document_no,customer_id,doc_date,amount,currency\nI1,C1,2024-01-01,100.00,EUR\n");
+    ws.write("p.csv", "payment_id,payment_date,amount,currency,customer_id\nP1,2024-01-10,150.00,EUR,C1\n");
+    ws.write("a.csv", "source,document_no,amount,applied_date,kind\nP1,I1,150.00,2024-01-10,payment\n");
+    let a = arx_bin()
+        .current_dir(ws.dir())
+        .args(["aging", "--as-of", "2024-01-31", "--format", "csv", "--input", "i.csv", "p.csv", "a.csv"])
+        .assert()
+        .code(3);
+    assert_contains(
+        &stderr(&a),
+        &["a.csv:2:amount:", "over-application", "150.00 is applied to document 'I1' of 100.00"],
+    );
+    assert!(stdout(&a).is_empty());
+}

@@ -389,8 +389,22 @@ const DUE_WORDS: &[&str] = &[
 const AMOUNT_WORDS: &[&str] = &[
     "amount", "amt", "balance", "total", "betrag", "montant", "importe", "importo", "bedrag", "kwota", "сума", "days",
 ];
-const CURRENCY_WORDS: &[&str] =
-    &["currency", "curr", "crcy", "währ", "waehr", "devise", "moneda", "divisa", "valuta", "waluta", "валута"];
+/// Currency words are matched as whole words ("Curr." yes; "Current", "Valutadatum" no).
+const CURRENCY_WORDS: &[&str] = &[
+    "currency",
+    "curr",
+    "crcy",
+    "ccy",
+    "währung",
+    "waehrung",
+    "währ",
+    "devise",
+    "moneda",
+    "divisa",
+    "valuta",
+    "waluta",
+    "валута",
+];
 
 /// Warnings for optional columns the profile did not find while a heading looks like one: a due
 /// date silently defaulting to the document date changes every aging, a missing currency column
@@ -424,16 +438,21 @@ pub(super) fn lookalikes(r: &Rules, f: &Frame, rows: &[RawRow]) -> Vec<String> {
     .map(|col| col.idx)
     .chain(c.skip_if_set.iter().map(|col| col.idx))
     .collect();
-    let free = |words: &[&str]| -> Option<String> {
+    let free = |words: &[&str], whole: bool| -> Option<String> {
         header.cells.iter().enumerate().filter(|(i, _)| !used.contains(i)).find_map(|(_, h)| {
             let low = h.trim().to_lowercase();
             let amount = AMOUNT_WORDS.iter().any(|w| low.contains(w));
-            (words.iter().any(|w| low.contains(w)) && !amount).then(|| h.trim().to_string())
+            let hit = if whole {
+                low.split(|c: char| !c.is_alphanumeric()).any(|part| words.contains(&part))
+            } else {
+                words.iter().any(|w| low.contains(w))
+            };
+            (hit && !amount).then(|| h.trim().to_string())
         })
     };
     let mut out = Vec::new();
     if c.due_date.is_none() {
-        if let Some(h) = free(DUE_WORDS) {
+        if let Some(h) = free(DUE_WORDS, false) {
             out.push(format!(
                 "warning: no due-date column among the profile's headings ({}), but the file has '{h}'; due dates default to the document date, which changes every aging. If '{h}' is the due date, map it in a profile of your own (arx profiles show {} > p.toml, add it to due_date, put it under [profiles.NAME] in arx.toml)",
                 r.p.columns.due_date.join(", "),
@@ -442,7 +461,7 @@ pub(super) fn lookalikes(r: &Rules, f: &Frame, rows: &[RawRow]) -> Vec<String> {
         }
     }
     if c.currency.is_none() && r.currency.is_none() {
-        if let Some(h) = free(CURRENCY_WORDS) {
+        if let Some(h) = free(CURRENCY_WORDS, true) {
             out.push(format!(
                 "warning: no currency column among the profile's headings, but the file has '{h}'; every amount is taken in one currency (--currency or the workspace's). If '{h}' holds each row's currency, map it in a profile of your own"
             ));
