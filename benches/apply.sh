@@ -5,7 +5,7 @@
 # every payment (truth.csv); benches/apply_quality.py scores `arx export applications` against it
 # (auto-applied % by count and value, precision, recall, by noise category).
 #
-# Two sets: QUALITY (2,000 customers, 40,000 open invoices, 10,000 payments, seed 7) and SPEED
+# Two sets: QUALITY (5,000 customers, 100,000 open invoices, 10,000 payments, seed 7) and SPEED
 # (50,000 customers, 1,000,000 open invoices, 100,000 payments, seed 42). For SPEED, `arx apply`
 # (with -o exceptions.xlsx) runs RUNS times on a fresh copy of the workspace: wall time and peak
 # RSS, median. As a peer in the same run, DuckDB does what an ERP's built-in auto-match does:
@@ -31,7 +31,7 @@ source benches/lib.sh
 
 for set in $SETS; do
   case $set in
-    quality) args="--customers 2000 --open-invoices 40000 --payments 10000 --seed 7 --as-of 2026-06-30" ;;
+    quality) args="--customers 5000 --open-invoices 100000 --payments 10000 --seed 7 --as-of 2026-06-30" ;;
     speed) args="--customers 50000 --open-invoices 1000000 --payments 100000 --seed 42 --as-of 2026-03-31" ;;
     *) echo "unknown set $set" >&2; exit 2 ;;
   esac

@@ -10,33 +10,58 @@
 //!   history), `history_payments.csv` + `history_applications.csv` (earlier payments, fully applied, that
 //!   show which bank account pays for which customer), `payments.csv` (the payments to apply),
 //!   `remittances.csv` (advice lines for some of them) — all with exactly the canonical columns of
-//!   CONTRACT.md §2, amounts with the currency's minor digits (JPY 0, others 2), credit notes negative;
+//!   CONTRACT.md §2, amounts with the currency's minor digits (JPY, KRW, VND 0, IDR and others 2), credit
+//!   notes negative;
 //! - `truth.csv`: `payment_id,category,expected,applications,note`, one row per payment in `payments.csv`:
-//!   `expected` is `apply` or `leave` (ambiguous or unidentifiable: the right answer is not to apply),
-//!   `applications` the `;`-separated, sorted `kind:document_no:amount` a perfect matcher writes
+//!   `expected` is `apply` or `leave` (ambiguous, a conflict or unidentifiable: the right answer is not to
+//!   apply), `applications` the `;`-separated, sorted `kind:document_no:amount` a perfect matcher writes
 //!   (`credit:INVOICE:amount` for a credit note netted against an invoice, the credit note in `note`);
 //! - `apply.toml`: the `[apply]` tolerances the truth assumes.
 //!
 //! Every payment belongs to one category (share of the payments; `expected` apply unless marked leave):
-//! exact_ref 22 % (the document number in free text), ref_format 12 % (`inv 12345`, `INV0012345`,
+//! exact_ref 16 % (the document number in free text), ref_format 10 % (`inv 12345`, `INV0012345`,
 //! `SI 2026 1234`, `90012345`: case, spacing, separators, prefix or leading zeros changed), ocr_slip 4 %
 //! (one look-alike character or two adjacent digits swapped, never a real number; payer and amount
 //! identify), near_miss_other 1 % (a slip of another customer's invoice; payer and amount identify this
-//! customer's), multi_invoice 10 % (2–6 numbers), po_ref 3 % (PO number or the invoice's reference),
-//! remittance 7 % (advice lines, now and then one with a typo), short_pay_remit 2 % (a line with a
-//! deduction and reason), discount 4 % (`2/10 net 30`, paid within 10 days: 2 % half-even), bank_fee 4 %
+//! customer's), multi_invoice 8.5 % (2–6 numbers), po_ref 3 % (PO number or the invoice's reference),
+//! remittance 6 % (advice lines, now and then one with a typo), short_pay_remit 2 % (a line with a
+//! deduction and reason), discount 4 % (`2/10 net 30`, paid within 10 days: 2 % half-even), bank_fee 3 %
 //! and fx_rounding 1 % (within the write-off tolerance; cents over stay on account), partial 3 %
 //! (an instalment), short_pay_policy 1 % (over the tolerance, up to deduction_max: deduction),
-//! overpayment 2 % (the rest stays on account), no_ref_amount 6 % (payer + the one invoice of that
+//! overpayment 2 % (the rest stays on account), no_ref_amount 5 % (payer + the one invoice of that
 //! amount), combination 3 % (the only subset of 2–4 open invoices with that sum), bank_account_only 3 %
 //! (an account seen in the history), customer_id_given 3 % (lockbox), parent_pays 3 %, credit_netting 1 %
-//! (invoice less an open credit note), ambiguous 3 % (leave: two or more open invoices of the amount) and
-//! unknown 2 % (leave: payer, account and reference tell nothing).
+//! (invoice less an open credit note), ambiguous 3 % (leave: two or more open invoices of the amount),
+//! unknown 2 % (leave: payer, account and reference tell nothing), and the harder cases:
+//! - slip_names_other 2 %: invoices X and Y of one customer numbered one after the other; a payment of
+//!   exactly X's open amount names Y (a one-character slip of X's number that is Y's): leave (a conflict,
+//!   both listed); a later payment names Y rightly and pays it: apply (the first must not consume Y);
+//! - credit_netting_named 1.5 %: 1–3 invoices and an open credit note in the reference (`INV-1 INV-2
+//!   CN-3`, `INV-1 LESS CN-3`, `./.`, `minus`, separators ` , ; /`), cash = invoices − credit note: credit
+//!   lines as arx's `settle()` writes them (the credit on the invoices in document-number order, each
+//!   taking what it can), the rest paid;
+//! - no_ref_subset 2 %: an identified payer, generic text (`PAYMENT`, `account settlement`, its own
+//!   name), 2–5 of its open invoices paid, the only subset of its open items (credit notes included)
+//!   with that sum: apply; a quarter are a tie of two pairs: leave;
+//! - partly_readable 2 %: a memo naming 1–3 invoices exactly, the payment covering 1–3 more: written with
+//!   a slip or cut short (and only they are one character from what is written) 50 %, or not written and
+//!   the only subset of the payer's other open invoices equal to the rest 30 %: apply all; not written
+//!   and two subsets equal the rest 20 %: leave;
+//! - multi_small_diff 1.5 %: 2–5 invoices named, paid short within the tolerance on their total: one
+//!   write_off line on the largest (as `settle()` does), the others paid in full;
+//! - cn_not_named 1 %: the payment equals one open invoice (named, or identified by amount alone) of a
+//!   payer that also has an open credit note nothing names: the invoice only, the credit note untouched;
+//! - high_nominal 1.5 %: a JPY, KRW, IDR or VND customer (4.5 % of customers, 15 % of their invoices up
+//!   to 10^13 minor units) paying in the shape of exact_ref, ref_format, multi_invoice, bank_fee,
+//!   no_ref_amount or remittance;
+//! - glued_numbers 1 %: the invoice number runs into the next word (`0090012345REF 1: 5030161251`).
 //!
 //! The truth never depends on processing order: a document is used by at most one payment, never beyond
 //! its open amount, and a payment identified by its amount alone is on a customer without group, open
 //! credit notes or instalments, where no other open invoice has that amount and no other subset (pairs
-//! beyond 25 invoices) sums to it. Document numbers come in three invoice series numbered in date order
+//! beyond 25 invoices) sums to it (cn_not_named, no_ref_subset: open credit notes allowed, counted in
+//! the subsets); a payment decided on a subset (or a tie of subsets) takes its customer
+//! whole. Document numbers come in three invoice series numbered in date order
 //! (`INV-0012345`, `0090012345`, `SI/2026/01234`) plus `CN-…` credit notes in a range of their own;
 //! company names are unique after normalisation and at most 31 characters, so a bank's 35-character
 //! cut only ever cuts the legal form; the payer's own numbers (`OUR REF 7104553`) never look like a
@@ -88,22 +113,22 @@ const DISCOUNT_BP: i64 = 200;
 const DISCOUNT_DAYS: i32 = 10;
 
 /// Category names and their share of the payments (per mille).
-const CATS: [(&str, u32); 22] = [
-    ("exact_ref", 220),
-    ("ref_format", 120),
+const CATS: [(&str, u32); N_CATS] = [
+    ("exact_ref", 160),
+    ("ref_format", 100),
     ("ocr_slip", 40),
     ("near_miss_other", 10),
-    ("multi_invoice", 100),
+    ("multi_invoice", 85),
     ("po_ref", 30),
-    ("remittance", 70),
+    ("remittance", 60),
     ("short_pay_remit", 20),
     ("discount", 40),
-    ("bank_fee", 40),
+    ("bank_fee", 30),
     ("fx_rounding", 10),
     ("partial", 30),
     ("short_pay_policy", 10),
     ("overpayment", 20),
-    ("no_ref_amount", 60),
+    ("no_ref_amount", 50),
     ("combination", 30),
     ("bank_account_only", 30),
     ("customer_id_given", 30),
@@ -111,7 +136,16 @@ const CATS: [(&str, u32); 22] = [
     ("credit_netting", 10),
     ("ambiguous", 30),
     ("unknown", 20),
+    ("slip_names_other", 20),
+    ("credit_netting_named", 15),
+    ("no_ref_subset", 20),
+    ("partly_readable", 20),
+    ("multi_small_diff", 15),
+    ("cn_not_named", 10),
+    ("high_nominal", 15),
+    ("glued_numbers", 10),
 ];
+const N_CATS: usize = 30;
 const EXACT_REF: u8 = 0;
 const REF_FORMAT: u8 = 1;
 const OCR_SLIP: u8 = 2;
@@ -134,31 +168,53 @@ const PARENT_PAYS: u8 = 18;
 const NETTING: u8 = 19;
 const AMBIGUOUS: u8 = 20;
 const UNKNOWN: u8 = 21;
+const SLIP_OTHER: u8 = 22;
+const NET_NAMED: u8 = 23;
+const SUBSET: u8 = 24;
+const PARTLY: u8 = 25;
+const MULTI_SMALL: u8 = 26;
+const CN_NOT_NAMED: u8 = 27;
+const HIGH_NOM: u8 = 28;
+const GLUED: u8 = 29;
 /// The order categories are drawn in: the most constrained first (whole customers, reserved amounts).
-const CLAIM_ORDER: [u8; 22] = [
+const CLAIM_ORDER: [u8; N_CATS] = [
     COMBINATION,
+    SUBSET,
+    PARTLY,
     AMBIGUOUS,
     CID_GIVEN,
     ACCOUNT_ONLY,
     NO_REF,
+    CN_NOT_NAMED,
     NEAR_MISS,
     OCR_SLIP,
+    SLIP_OTHER,
     REMITTANCE,
     PARTIAL,
     NETTING,
+    NET_NAMED,
     PARENT_PAYS,
     DISCOUNT,
     SHORT_REMIT,
     MULTI,
+    MULTI_SMALL,
+    HIGH_NOM,
     PO_REF,
     BANK_FEE,
     FX,
     SHORT_POLICY,
     OVERPAY,
+    GLUED,
     REF_FORMAT,
     EXACT_REF,
     UNKNOWN,
 ];
+/// The categories a `high_nominal` payment takes its shape from (on a JPY, KRW, IDR or VND customer).
+const HIGH_STYLES: [u8; 6] = [EXACT_REF, REF_FORMAT, MULTI, BANK_FEE, NO_REF, REMITTANCE];
+/// Currencies from this index on have large nominal amounts (JPY, KRW, IDR, VND).
+const HIGH_CUR: u8 = 3;
+/// The largest amount in minor units the benchmark writes.
+const MAX_MINOR: i64 = 10_000_000_000_000;
 
 // Application kinds, in the byte order of their names.
 const A_CREDIT: u8 = 0;
@@ -189,7 +245,7 @@ struct Cur {
 }
 
 const EUR: u8 = 0;
-static CURS: [Cur; 4] = [
+static CURS: [Cur; 7] = [
     Cur {
         code: "EUR",
         dec: 2,
@@ -238,6 +294,42 @@ static CURS: [Cur; 4] = [
         fx_hi: 4,
         residual_min: 1_000,
     },
+    Cur {
+        code: "KRW",
+        dec: 0,
+        num: 15,
+        den: 1,
+        fixed: 5,
+        dmax: 25,
+        fee_lo: 1,
+        fee_hi: 4,
+        fx_hi: 4,
+        residual_min: 1_000,
+    },
+    Cur {
+        code: "IDR",
+        dec: 2,
+        num: 17_500,
+        den: 1,
+        fixed: 500,
+        dmax: 2500,
+        fee_lo: 50,
+        fee_hi: 499,
+        fx_hi: 99,
+        residual_min: 10_000,
+    },
+    Cur {
+        code: "VND",
+        dec: 0,
+        num: 270,
+        den: 1,
+        fixed: 5,
+        dmax: 25,
+        fee_lo: 1,
+        fee_hi: 4,
+        fx_hi: 4,
+        residual_min: 1_000,
+    },
 ];
 
 /// A country: its currency, share of customers (per mille), legal forms, e-mail domains, addresses.
@@ -251,11 +343,11 @@ struct Country {
     regions: &'static [&'static str],
 }
 
-static COUNTRIES: [Country; 12] = [
+static COUNTRIES: [Country; 15] = [
     Country {
         code: "DE",
         cur: 0,
-        permille: 190,
+        permille: 175,
         suffixes: &["GmbH", "GmbH", "AG"],
         tlds: &["de", "com"],
         addresses: &[
@@ -340,7 +432,7 @@ static COUNTRIES: [Country; 12] = [
     Country {
         code: "US",
         cur: 1,
-        permille: 240,
+        permille: 220,
         suffixes: &["Inc.", "Inc.", "LLC"],
         tlds: &["com", "us"],
         addresses: &[("Market Street", "San Francisco CA 94105"), ("Peachtree Street", "Atlanta GA 30303")],
@@ -349,7 +441,7 @@ static COUNTRIES: [Country; 12] = [
     Country {
         code: "GB",
         cur: 2,
-        permille: 120,
+        permille: 110,
         suffixes: &["Ltd", "Ltd", "Limited"],
         tlds: &["co.uk", "com"],
         addresses: &[("High Street", "London EC1A 1BB"), ("Deansgate", "Manchester M3 2BW")],
@@ -363,6 +455,33 @@ static COUNTRIES: [Country; 12] = [
         tlds: &["co.jp"],
         addresses: &[("Marunouchi 1-2-3", "Chiyoda-ku Tokyo 100-0005"), ("Umeda 2-4-9", "Kita-ku Osaka 530-0001")],
         regions: &["Japan", "Asia Pacific"],
+    },
+    Country {
+        code: "KR",
+        cur: 4,
+        permille: 15,
+        suffixes: &["Co., Ltd.", "Corp."],
+        tlds: &["co.kr"],
+        addresses: &[("Teheran-ro", "Gangnam-gu Seoul 06236"), ("Haeundae-ro", "Busan 48094")],
+        regions: &["Korea", "Asia Pacific"],
+    },
+    Country {
+        code: "ID",
+        cur: 5,
+        permille: 15,
+        suffixes: &["Co., Ltd.", "Ltd"],
+        tlds: &["co.id"],
+        addresses: &[("Jl. Jend. Sudirman", "Jakarta 12190"), ("Jl. Pemuda", "Surabaya 60271")],
+        regions: &["Indonesia", "ASEAN"],
+    },
+    Country {
+        code: "VN",
+        cur: 6,
+        permille: 15,
+        suffixes: &["Co., Ltd.", "Corp."],
+        tlds: &["vn", "com.vn"],
+        addresses: &[("Le Loi", "District 1, Ho Chi Minh City"), ("Trang Tien", "Hoan Kiem, Ha Noi")],
+        regions: &["Vietnam", "ASEAN"],
     },
 ];
 
@@ -622,6 +741,26 @@ fn one_slip(a: &str, b: &str) -> bool {
     }
 }
 
+/// Whether `a` and `b` (letters and digits, upper case) are one character apart: replaced, two
+/// adjacent swapped, or one dropped or added.
+fn near(a: &str, b: &str) -> bool {
+    let norm =
+        |s: &str| s.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_uppercase()).collect::<String>();
+    let (a, b) = (norm(a), norm(b));
+    if a == b {
+        return false;
+    }
+    if a.len() == b.len() {
+        return one_slip(&a, &b);
+    }
+    let (long, short) = if a.len() > b.len() { (a.as_bytes(), b.as_bytes()) } else { (b.as_bytes(), a.as_bytes()) };
+    if long.len() != short.len() + 1 {
+        return false;
+    }
+    let k = (0..short.len()).find(|&i| long[i] != short[i]).unwrap_or(short.len());
+    long[k + 1..] == short[k..]
+}
+
 /// Every one-character OCR/typing slip of `s`: look-alike characters (0/O, 1/I/l, 5/S, 8/B, 2/Z) and
 /// swaps of two different adjacent digits.
 fn slips(s: &str) -> Vec<String> {
@@ -825,6 +964,10 @@ struct Pay {
     /// The account index of the customer it comes from (ACCOUNT_ONLY).
     acct: u8,
     id: u32,
+    /// The category whose text it is written in (its own, or the shape a high_nominal payment takes).
+    style: u8,
+    /// The right answer is to leave it (ambiguous, a conflict, nothing explains it).
+    leave: bool,
 }
 
 struct Hist {
@@ -866,7 +1009,14 @@ struct Gen {
     pays: Vec<Pay>,
     hist: Vec<Hist>,
     num: Numbering,
-    fallbacks: [u32; 22],
+    fallbacks: [u32; N_CATS],
+    /// A second payment a claim made (slip_names_other's follow-up), taken next.
+    pending: Vec<Pay>,
+    /// (X, Y) of slip_names_other: Y is numbered right next to X in their series.
+    pairs: Vec<(u32, u32)>,
+    /// Claims draw open invoices of JPY, KRW, IDR and VND customers only (high_nominal).
+    only_high: bool,
+    high_docs: Vec<u32>,
 }
 
 impl Gen {
@@ -971,6 +1121,9 @@ impl Gen {
                     iban(cc, &format!("{b}{}", self.digits(14)))
                 }
                 "JP" => format!("JP {}-{}-{}", self.digits(4), self.digits(3), self.digits(7)),
+                "KR" => format!("KR {}-{}-{}", self.digits(3), self.digits(6), self.digits(5)),
+                "ID" => format!("ID {}", self.digits(10)),
+                "VN" => format!("VN {}", self.digits(12)),
                 _ => format!("ABA {} ACCT {}", self.digits(9), self.digits(10)),
             };
             if self.accounts.insert(a.clone()) {
@@ -1242,10 +1395,18 @@ impl Gen {
             let c = self.pick_customer();
             let cu = &self.custs[c as usize];
             let (cur, fee) = (cu.cur, cu.fee);
-            let amount = if fee > 0 && self.pm(350) { fee } else { self.amount_in(cur) };
+            let mut amount = if fee > 0 && self.pm(350) { fee } else { self.amount_in(cur) };
+            if cur >= HIGH_CUR && self.pm(150) {
+                // Large nominal amounts: up to 10^13 minor units (IDR in the trillions).
+                let eur = self.eur_cents() * self.range(10, 200);
+                amount = Self::conv(eur, cur).min(MAX_MINOR);
+            }
             let day = self.doc_day();
             let i = self.new_doc(c, amount, day, D_OPEN);
             self.custs[c as usize].invs.push(i);
+            if cur >= HIGH_CUR {
+                self.high_docs.push(i);
+            }
         }
         self.n_open = n_open;
         // Twins: invoices of one customer with the same amount (repeat orders), the raw material of
@@ -1286,6 +1447,10 @@ impl Gen {
     // --- claims: choosing what each payment pays -------------------------------------------
 
     fn rand_open(&mut self) -> u32 {
+        if self.only_high && !self.high_docs.is_empty() {
+            let k = self.idx(self.high_docs.len());
+            return self.high_docs[k];
+        }
         self.rng.random_range(0..self.n_open)
     }
 
@@ -1355,6 +1520,8 @@ impl Gen {
             param: 0,
             acct: 0,
             id: 0,
+            style: cat,
+            leave: false,
         }
     }
 
@@ -1366,6 +1533,22 @@ impl Gen {
             MULTI | REMITTANCE | SHORT_REMIT => self.claim_several(cat),
             NETTING => self.claim_netting(),
             UNKNOWN => self.claim_unknown(),
+            SLIP_OTHER => self.claim_slip_other(),
+            NET_NAMED => self.claim_net_named(),
+            SUBSET => self.claim_subset(),
+            PARTLY => self.claim_partly(),
+            MULTI_SMALL => self.claim_multi_small(),
+            CN_NOT_NAMED => self.claim_cn_not_named(),
+            HIGH_NOM => {
+                let style = self.pick(&HIGH_STYLES);
+                self.only_high = true;
+                let p = self.claim(style);
+                self.only_high = false;
+                p.map(|mut p| {
+                    p.cat = HIGH_NOM;
+                    p
+                })
+            }
             _ => self.claim_single(cat),
         }
     }
@@ -1745,6 +1928,444 @@ impl Gen {
         None
     }
 
+    /// No parent, no subsidiaries: the customer's own open documents are all a matcher looks at.
+    fn solo(&self, c: u32) -> bool {
+        let cu = &self.custs[c as usize];
+        cu.parent == NONE && !cu.is_parent
+    }
+
+    /// The open amounts of `c`'s invoices and (negative) credit notes.
+    fn items(&self, c: u32) -> Vec<i64> {
+        let cu = &self.custs[c as usize];
+        cu.invs
+            .iter()
+            .map(|&i| self.docs[i as usize].amount)
+            .chain(cu.cns.iter().map(|&i| -self.docs[i as usize].amount))
+            .collect()
+    }
+
+    /// Whether one open invoice of `c` is within the write-off tolerance or a 2 % discount of `target`
+    /// (a near single document competes with an exact combination).
+    fn near_single(&self, c: u32, target: i64) -> bool {
+        let cu = &self.custs[c as usize];
+        cu.invs.iter().any(|&i| {
+            let open = self.docs[i as usize].amount;
+            open > target
+                && (open - target <= tolerance(open, cu.cur)
+                    || (open - target - bp_half_even(open, DISCOUNT_BP)).abs() <= 1)
+        })
+    }
+
+    /// slip_names_other: invoices X and Y of one customer, numbered one after the other; a payment of
+    /// exactly X's open amount names Y (a one-character slip of X's number that is Y's): leave. A later
+    /// payment names Y rightly and pays it (pushed to `pending`).
+    fn claim_slip_other(&mut self) -> Option<Pay> {
+        for _ in 0..20_000 {
+            let x = self.rand_open();
+            let d = &self.docs[x as usize];
+            let (c, xa, xd, series) = (d.cust, d.amount, d.date, d.series);
+            if d.used || !matches!(series, S_INV | S_NUM) || self.custs[c as usize].exclusive || !self.solo(c) {
+                continue;
+            }
+            let n = self.custs[c as usize].invs.len();
+            let mut y = NONE;
+            for _ in 0..20 {
+                let pos = self.idx(n);
+                let j = self.custs[c as usize].invs[pos];
+                let dj = &self.docs[j as usize];
+                if j != x && !dj.used && dj.series == series && dj.amount != xa && dj.date >= xd {
+                    y = j;
+                    break;
+                }
+            }
+            if y == NONE {
+                continue;
+            }
+            let Some(day1) = self.pay_day(xd, self.pay_hi - 1) else { continue };
+            let Some(day2) = self.pay_day(day1 + 1, self.pay_hi) else { continue };
+            // Y is dated with X, so that numbering in date order puts it right next to X.
+            let terms = self.custs[c as usize].terms;
+            let dy = &mut self.docs[y as usize];
+            dy.date = xd;
+            dy.due = xd + TERMS_DAYS[terms as usize];
+            dy.year = year_of(xd);
+            let ya = dy.amount;
+            self.docs[x as usize].used = true;
+            self.docs[y as usize].used = true;
+            self.pairs.push((x, y));
+            let mut p = self.new_pay(SLIP_OTHER, c, day1, xa);
+            p.refs.push(y);
+            p.other = x;
+            p.leave = true;
+            let mut f = self.new_pay(SLIP_OTHER, c, day2, ya);
+            f.refs.push(y);
+            f.other = x;
+            f.param = 1;
+            f.apps.push(App { kind: A_PAYMENT, doc: y, amount: ya });
+            self.pending.push(f);
+            return Some(p);
+        }
+        None
+    }
+
+    /// credit_netting_named: 1–3 invoices and an open credit note of one customer, all in the
+    /// reference; cash = the invoices less the credit note. The truth (credit lines) is written
+    /// once the numbers are known (`net_apps`).
+    fn claim_net_named(&mut self) -> Option<Pay> {
+        if self.cn_list.is_empty() {
+            return None;
+        }
+        for _ in 0..5000 {
+            let pos = self.idx(self.cn_list.len());
+            let cn = self.cn_list[pos];
+            let d = &self.docs[cn as usize];
+            let (c, credit, cn_day, cn_ref) = (d.cust, d.amount, d.date, d.cn_ref);
+            if d.used || self.custs[c as usize].exclusive {
+                continue;
+            }
+            let want = self.range(1, 3) as usize;
+            let mut picked: Vec<u32> = Vec::new();
+            if !self.docs[cn_ref as usize].used {
+                picked.push(cn_ref);
+            }
+            let n = self.custs[c as usize].invs.len();
+            for _ in 0..want * 4 {
+                if picked.len() >= want {
+                    break;
+                }
+                let pos = self.idx(n);
+                let j = self.custs[c as usize].invs[pos];
+                if !self.docs[j as usize].used && !picked.contains(&j) {
+                    picked.push(j);
+                }
+            }
+            if picked.is_empty() || (want > 1 && picked.len() < 2) {
+                continue;
+            }
+            let total: i64 = picked.iter().map(|&i| self.docs[i as usize].amount).sum();
+            if total <= credit + credit / 10 + 100 {
+                continue;
+            }
+            let cash = total - credit;
+            if self.amount_elsewhere(c, NONE, cash) {
+                continue;
+            }
+            let latest = picked.iter().map(|&i| self.docs[i as usize].date).max().unwrap_or(cn_day).max(cn_day);
+            let Some(day) = self.pay_day(latest, self.pay_hi) else { continue };
+            self.shuffle(&mut picked);
+            let mut p = self.new_pay(NET_NAMED, c, day, cash);
+            for &i in &picked {
+                self.docs[i as usize].used = true;
+            }
+            self.docs[cn as usize].used = true;
+            p.refs = picked;
+            p.other = cn;
+            return Some(p);
+        }
+        None
+    }
+
+    /// The applications arx's `settle()` writes for invoices named with a credit note: the credit
+    /// goes on the invoices in document-number order, each taking what it can; cash pays the rest.
+    fn net_apps(&self, p: &Pay) -> Vec<App> {
+        let mut invs: Vec<(String, u32, i64)> =
+            p.refs.iter().map(|&i| (self.doc_no(i), i, self.docs[i as usize].amount)).collect();
+        invs.sort();
+        let mut left = self.docs[p.other as usize].amount;
+        let mut apps = Vec::new();
+        for e in invs.iter_mut() {
+            let take = left.min(e.2);
+            if take > 0 {
+                apps.push(App { kind: A_CREDIT, doc: e.1, amount: take });
+                e.2 -= take;
+                left -= take;
+            }
+        }
+        for e in &invs {
+            if e.2 > 0 {
+                apps.push(App { kind: A_PAYMENT, doc: e.1, amount: e.2 });
+            }
+        }
+        apps
+    }
+
+    /// no_ref_subset: an identified payer, generic text, 2–5 of its open invoices paid; the only
+    /// subset of its open items (credit notes included) with that sum: apply. A quarter are made a
+    /// tie (one invoice's amount set so that two pairs have the sum): leave.
+    fn claim_subset(&mut self) -> Option<Pay> {
+        for _ in 0..4000 {
+            let c = self.idx(self.custs.len()) as u32;
+            let cu = &self.custs[c as usize];
+            let n = cu.invs.len();
+            if !self.solo(c)
+                || cu.exclusive
+                || cu.amount_locked
+                || cu.residual
+                || !(3..=24).contains(&n)
+                || n + cu.cns.len() > 26
+                || cu.invs.iter().chain(cu.cns.iter()).any(|&i| self.docs[i as usize].used)
+            {
+                continue;
+            }
+            let invs = cu.invs.clone();
+            let tie = n >= 4 && self.pm(250);
+            let mut pos: Vec<usize> = (0..n).collect();
+            self.shuffle(&mut pos);
+            let k = if tie { 2 } else { self.range(2, 5.min(n as i64 - 1)) as usize };
+            let mut members: Vec<u32> = pos[..k].iter().map(|&q| invs[q]).collect();
+            let target: i64 = members.iter().map(|&i| self.docs[i as usize].amount).sum();
+            let latest = members.iter().map(|&i| self.docs[i as usize].date).max().unwrap_or(self.pay_lo);
+            let Some(day) = self.pay_day(latest, self.pay_hi) else { continue };
+            if tie {
+                let (c1, c2) = (invs[pos[2]], invs[pos[3]]);
+                let a2 = target - self.docs[c1 as usize].amount;
+                if a2 <= 0 {
+                    continue;
+                }
+                let old = self.docs[c2 as usize].amount;
+                self.docs[c2 as usize].amount = a2;
+                if subset_count(&self.items(c), target) != 2 {
+                    self.docs[c2 as usize].amount = old;
+                    continue;
+                }
+                members.extend([c1, c2]);
+            } else if subset_count(&self.items(c), target) != 1 || self.near_single(c, target) {
+                continue;
+            }
+            let mut p = self.new_pay(SUBSET, c, day, target);
+            if tie {
+                p.leave = true;
+                p.refs = members.clone();
+            } else {
+                for &i in &members {
+                    p.apps.push(App { kind: A_PAYMENT, doc: i, amount: self.docs[i as usize].amount });
+                }
+            }
+            for &i in &members {
+                self.docs[i as usize].used = true;
+            }
+            p.param = n as i64;
+            let cu = &mut self.custs[c as usize];
+            cu.exclusive = true;
+            cu.amount_locked = true;
+            return Some(p);
+        }
+        None
+    }
+
+    /// partly_readable: a memo naming 1–3 invoices exactly (`refs`) while the payment also covers
+    /// others (`lines`): param 0 — they are written with a slip or cut short (checked once numbered:
+    /// only they are one character from what is written; else they are written exactly), apply all;
+    /// 1 — not written at all, the only subset of the payer's other open invoices equal to the rest,
+    /// apply all; 2 — not written, two subsets equal the rest: leave.
+    fn claim_partly(&mut self) -> Option<Pay> {
+        let variant = match self.range(0, 9) {
+            0..=4 => 0i64,
+            5..=7 => 1,
+            _ => 2,
+        };
+        for _ in 0..20_000 {
+            let t = self.rand_open();
+            let c = self.docs[t as usize].cust;
+            let cu = &self.custs[c as usize];
+            let n = cu.invs.len();
+            if self.docs[t as usize].used || !self.solo(c) || cu.exclusive || n < 3 {
+                continue;
+            }
+            if variant > 0
+                && (cu.amount_locked
+                    || cu.residual
+                    || !cu.cns.is_empty()
+                    || n > 26
+                    || cu.invs.iter().any(|&i| self.docs[i as usize].used))
+            {
+                continue;
+            }
+            let mut pool: Vec<u32> =
+                cu.invs.iter().copied().filter(|&i| i != t && !self.docs[i as usize].used).collect();
+            self.shuffle(&mut pool);
+            pool.insert(0, t);
+            let na = self.range(1, if variant == 0 { 3 } else { 2 }) as usize;
+            let nb = match variant {
+                0 => self.range(1, 2) as usize,
+                1 => self.range(1, 3) as usize,
+                _ => 2,
+            };
+            if pool.len() < na + nb + if variant == 2 { 2 } else { 0 } {
+                continue;
+            }
+            let a: Vec<u32> = pool[..na].to_vec();
+            let b: Vec<u32> = pool[na..na + nb].to_vec();
+            let sum = |g: &Gen, v: &[u32]| v.iter().map(|&i| g.docs[i as usize].amount).sum::<i64>();
+            let (named, rest) = (sum(self, &a), sum(self, &b));
+            let cur = self.custs[c as usize].cur;
+            if self.amount_elsewhere(c, NONE, named + rest) || rest <= tolerance(named, cur) {
+                continue;
+            }
+            let latest = a.iter().chain(&b).map(|&i| self.docs[i as usize].date).max().unwrap_or(self.pay_lo);
+            let Some(day) = self.pay_day(latest, self.pay_hi) else { continue };
+            let others: Vec<u32> = self.custs[c as usize].invs.iter().copied().filter(|i| !a.contains(i)).collect();
+            let mut extra: Vec<u32> = Vec::new();
+            if variant > 0 {
+                if others.len() > 24 {
+                    continue;
+                }
+                let amts = |g: &Gen| others.iter().map(|&i| g.docs[i as usize].amount).collect::<Vec<i64>>();
+                if variant == 1 {
+                    if subset_count(&amts(self), rest) != 1 {
+                        continue;
+                    }
+                } else {
+                    let (c1, c2) = (pool[na + nb], pool[na + nb + 1]);
+                    let a2 = rest - self.docs[c1 as usize].amount;
+                    if a2 <= 0 {
+                        continue;
+                    }
+                    let old = self.docs[c2 as usize].amount;
+                    self.docs[c2 as usize].amount = a2;
+                    if subset_count(&amts(self), rest) != 2 || self.amount_elsewhere(c, NONE, rest) {
+                        self.docs[c2 as usize].amount = old;
+                        continue;
+                    }
+                    extra = vec![c1, c2];
+                }
+            }
+            let mut p = self.new_pay(PARTLY, c, day, named + rest);
+            p.param = variant;
+            p.leave = variant == 2;
+            if !p.leave {
+                for &i in a.iter().chain(&b) {
+                    p.apps.push(App { kind: A_PAYMENT, doc: i, amount: self.docs[i as usize].amount });
+                }
+            }
+            for &i in a.iter().chain(&b).chain(&extra) {
+                self.docs[i as usize].used = true;
+            }
+            p.refs = a;
+            p.lines = b
+                .iter()
+                .map(|&i| Line {
+                    doc: i,
+                    cash: self.docs[i as usize].amount,
+                    deduction: 0,
+                    reason: 0,
+                    typo: variant == 0,
+                })
+                .collect();
+            if variant > 0 {
+                let cu = &mut self.custs[c as usize];
+                cu.exclusive = true;
+                cu.amount_locked = true;
+            }
+            return Some(p);
+        }
+        None
+    }
+
+    /// multi_small_diff: 2–5 invoices named, paid short by a difference within the tolerance on
+    /// their total: written off on the largest (as arx's `settle()` does), the others paid in full.
+    fn claim_multi_small(&mut self) -> Option<Pay> {
+        for _ in 0..5000 {
+            let t = self.rand_open();
+            let d = &self.docs[t as usize];
+            let c = d.cust;
+            if d.used || self.custs[c as usize].exclusive {
+                continue;
+            }
+            let want = self.range(2, 5) as usize;
+            let mut picked = vec![t];
+            let n = self.custs[c as usize].invs.len();
+            for _ in 0..want * 4 {
+                if picked.len() >= want {
+                    break;
+                }
+                let pos = self.idx(n);
+                let j = self.custs[c as usize].invs[pos];
+                if !self.docs[j as usize].used && !picked.contains(&j) {
+                    picked.push(j);
+                }
+            }
+            if picked.len() < 2 {
+                continue;
+            }
+            let amts: Vec<i64> = picked.iter().map(|&i| self.docs[i as usize].amount).collect();
+            let max = amts.iter().copied().max().unwrap_or(0);
+            if amts.iter().filter(|&&a| a == max).count() != 1 {
+                continue;
+            }
+            let total: i64 = amts.iter().sum();
+            let cur = self.custs[c as usize].cur;
+            let hi = CURS[cur as usize].fee_hi.min(tolerance(total, cur));
+            if hi < 1 {
+                continue;
+            }
+            let diff = self.range(1, hi);
+            if self.amount_elsewhere(c, NONE, total - diff) {
+                continue;
+            }
+            let latest = picked.iter().map(|&i| self.docs[i as usize].date).max().unwrap_or(self.pay_lo);
+            let Some(day) = self.pay_day(latest, self.pay_hi) else { continue };
+            let mut p = self.new_pay(MULTI_SMALL, c, day, total - diff);
+            for (&i, &a) in picked.iter().zip(&amts) {
+                if a == max {
+                    p.apps.push(App { kind: A_PAYMENT, doc: i, amount: a - diff });
+                    p.apps.push(App { kind: A_WRITE_OFF, doc: i, amount: diff });
+                } else {
+                    p.apps.push(App { kind: A_PAYMENT, doc: i, amount: a });
+                }
+                self.docs[i as usize].used = true;
+            }
+            p.param = diff;
+            p.refs = picked;
+            return Some(p);
+        }
+        None
+    }
+
+    /// cn_not_named: the payment equals one open invoice of a payer with an open credit note that
+    /// nothing names: the invoice is paid, the credit note untouched. Half name the invoice; in the
+    /// other half the amount alone identifies it (no other set of open items, credit notes included,
+    /// sums to it).
+    fn claim_cn_not_named(&mut self) -> Option<Pay> {
+        if self.cn_list.is_empty() {
+            return None;
+        }
+        for _ in 0..5000 {
+            let pos = self.idx(self.cn_list.len());
+            let cn = self.cn_list[pos];
+            let c = self.docs[cn as usize].cust;
+            let cu = &self.custs[c as usize];
+            if self.docs[cn as usize].used || !self.solo(c) || cu.exclusive || cu.residual {
+                continue;
+            }
+            let n = cu.invs.len();
+            let pos = self.idx(n);
+            let t = self.custs[c as usize].invs[pos];
+            if self.docs[t as usize].used {
+                continue;
+            }
+            let open = self.docs[t as usize].amount;
+            let named = self.pm(500);
+            if !named && (n + self.custs[c as usize].cns.len() > 26 || subset_count(&self.items(c), open) != 1) {
+                continue;
+            }
+            let Some(day) = self.pay_day(self.docs[t as usize].date, self.pay_hi) else { continue };
+            let mut p = self.new_pay(CN_NOT_NAMED, c, day, open);
+            p.apps.push(App { kind: A_PAYMENT, doc: t, amount: open });
+            p.other = cn;
+            p.param = i64::from(named);
+            if named {
+                p.refs.push(t);
+            } else {
+                self.custs[c as usize].amount_locked = true;
+            }
+            self.docs[t as usize].used = true;
+            self.docs[cn as usize].used = true;
+            return Some(p);
+        }
+        None
+    }
+
     /// Nobody we know: a private payer or a bank text, an account never seen, no usable reference.
     fn claim_unknown(&mut self) -> Option<Pay> {
         let day = self.pay_day(self.pay_lo, self.pay_hi)?;
@@ -1768,7 +2389,7 @@ impl Gen {
     }
 
     fn make_payments(&mut self, n: u32) -> Result<(), String> {
-        let mut counts = [0u32; 22];
+        let mut counts = [0u32; N_CATS];
         let mut rems: Vec<(u64, usize)> = Vec::new();
         let mut total = 0u32;
         for (i, &(_, pm)) in CATS.iter().enumerate() {
@@ -1782,7 +2403,8 @@ impl Gen {
             counts[i] += 1;
         }
         for &cat in &CLAIM_ORDER {
-            for _ in 0..counts[cat as usize] {
+            let mut made = 0;
+            while made < counts[cat as usize] {
                 let p = match self.claim(cat) {
                     Some(p) => p,
                     None => {
@@ -1793,6 +2415,14 @@ impl Gen {
                     }
                 };
                 self.pays.push(p);
+                made += 1;
+                // A follow-up that does not fit the count is dropped (its document stays open).
+                if let Some(f) = self.pending.pop() {
+                    if made < counts[cat as usize] {
+                        self.pays.push(f);
+                        made += 1;
+                    }
+                }
             }
         }
         Ok(())
@@ -1850,10 +2480,43 @@ impl Gen {
         for v in by.iter_mut() {
             v.sort_by_key(|&i| (self.docs[i as usize].date, i));
         }
+        let inv_start = 10_001 + self.rng.random_range(0..8_000u32);
+        let num_start = 90_000_001 + self.rng.random_range(0..20_000u32);
+        if !self.pairs.is_empty() {
+            // slip_names_other: Y right after X (same date), and never across a ten (…9 / …0 differ
+            // in two characters): the pair moves past a neighbour of the same date where needed.
+            let next: HashMap<u32, u32> = self.pairs.iter().copied().collect();
+            let member: HashSet<u32> = self.pairs.iter().flat_map(|&(x, y)| [x, y]).collect();
+            for (s, start) in [(S_INV, inv_start), (S_NUM, num_start)] {
+                let old = std::mem::take(&mut by[s as usize]);
+                let mut v = Vec::with_capacity(old.len());
+                for i in old {
+                    if member.contains(&i) && !next.contains_key(&i) {
+                        continue;
+                    }
+                    v.push(i);
+                    if let Some(&y) = next.get(&i) {
+                        v.push(y);
+                    }
+                }
+                let date = |i: u32| self.docs[i as usize].date;
+                for k in 0..v.len().saturating_sub(1) {
+                    if !next.contains_key(&v[k]) || (start as usize + k) % 10 != 9 {
+                        continue;
+                    }
+                    if k + 2 < v.len() && !member.contains(&v[k + 2]) && date(v[k + 2]) == date(v[k]) {
+                        v[k..k + 3].rotate_right(1);
+                    } else if k >= 1 && !member.contains(&v[k - 1]) && date(v[k - 1]) == date(v[k]) {
+                        v[k - 1..k + 2].rotate_left(1);
+                    }
+                }
+                by[s as usize] = v;
+            }
+        }
         let num = &mut self.num;
-        num.inv_start = 10_001 + self.rng.random_range(0..8_000u32);
+        num.inv_start = inv_start;
         num.inv_count = by[S_INV as usize].len() as u32;
-        num.num_start = 90_000_001 + self.rng.random_range(0..20_000u32);
+        num.num_start = num_start;
         num.num_count = by[S_NUM as usize].len() as u32;
         // Credit notes: a range of their own, clear of every invoice number.
         num.cn_start = ((num.inv_start + num.inv_count) / 100_000 + 2) * 100_000 + 1;
@@ -1932,6 +2595,26 @@ impl Gen {
         })
     }
 
+    /// The documents of `c` (open invoices and credit notes) whose number is one character (replaced,
+    /// swapped with its neighbour, dropped or added) from `s`, letters and digits compared upper-case.
+    fn near_docs(&self, s: &str, c: u32) -> Vec<u32> {
+        let cu = &self.custs[c as usize];
+        cu.invs.iter().chain(cu.cns.iter()).copied().filter(|&j| near(s, &self.doc_no(j))).collect()
+    }
+
+    /// A slip or a cut of document `b`'s number that is no real number and is near no other document
+    /// of its customer.
+    fn garble(&mut self, b: u32) -> Option<String> {
+        let no = self.doc_no(b);
+        let c = self.docs[b as usize].cust;
+        let mut cands = slips(&no);
+        if self.docs[b as usize].series != S_SI {
+            cands.push(no[..no.len() - 1].to_string());
+        }
+        self.shuffle(&mut cands);
+        cands.into_iter().find(|s| !self.is_doc_no(s) && self.near_docs(s, c) == [b])
+    }
+
     // --- text ---------------------------------------------------------------------------------
 
     fn cust_no(c: u32) -> String {
@@ -1975,6 +2658,7 @@ impl Gen {
             "S.r.l." => &["SRL", "S.R.L."],
             "S.p.A." => &["SPA", "S.P.A."],
             "K.K." => &["KK", "Kabushiki Kaisha"],
+            "Corp." => &["CORP", "Corporation"],
             _ => &["CO LTD", "CO.,LTD."],
         };
         let s = match self.range(0, 99) {
@@ -2306,14 +2990,29 @@ impl Gen {
             for (no, cash, disc, ded, reason) in lines {
                 wr.row(&[id.clone(), no, cash, disc, ded, reason])?;
             }
-            let mut apps: Vec<String> = p
-                .apps
+            let net;
+            let truth_apps = if p.cat == NET_NAMED {
+                net = self.net_apps(p);
+                &net
+            } else {
+                &p.apps
+            };
+            let note = if p.cat == HIGH_NOM {
+                let sep = if row.note.is_empty() { "" } else { ": " };
+                format!(
+                    "{} amounts, shaped as {}{sep}{}",
+                    CURS[p.cur as usize].code, CATS[p.style as usize].0, row.note
+                )
+            } else {
+                row.note
+            };
+            let mut apps: Vec<String> = truth_apps
                 .iter()
                 .map(|a| format!("{}:{}:{}", KIND_NAME[a.kind as usize], self.doc_no(a.doc), money(a.amount, p.cur)))
                 .collect();
             apps.sort();
-            let expected = if matches!(p.cat, AMBIGUOUS | UNKNOWN) { "leave" } else { "apply" };
-            wt.row(&[id, CATS[p.cat as usize].0.to_string(), expected.to_string(), apps.join(";"), row.note])?;
+            let expected = if matches!(p.cat, AMBIGUOUS | UNKNOWN) || p.leave { "leave" } else { "apply" };
+            wt.row(&[id, CATS[p.cat as usize].0.to_string(), expected.to_string(), apps.join(";"), note])?;
         }
         counts.push(("payments.csv", wp.finish()?));
         counts.push(("remittances.csv", wr.finish()?));
@@ -2336,11 +3035,11 @@ impl Gen {
         let first = p.refs.first().copied().unwrap_or(NONE);
         let no = if first == NONE { String::new() } else { self.doc_no(first) };
         let cid = |c: u32| Self::cust_no(c);
-        match p.cat {
+        match p.style {
             EXACT_REF | BANK_FEE | SHORT_POLICY | OVERPAY | FX => {
                 t.reference = self.ref_exact(&no, false);
                 let open = self.docs[first as usize].amount;
-                t.note = match p.cat {
+                t.note = match p.style {
                     BANK_FEE => format!("bank fee {} written off", money(open - p.amount, cur)),
                     SHORT_POLICY => format!(
                         "short by {} (over the write-off tolerance {}, within deduction_max): deduction",
@@ -2479,6 +3178,149 @@ impl Gen {
                 t.reference = self.upper_sometimes(s);
                 let credit = self.docs[p.other as usize].amount;
                 t.note = format!("credit note {cn} ({}) netted against {no}", money(credit, cur));
+            }
+            SLIP_OTHER => {
+                let xno = self.doc_no(p.other);
+                let away = if one_slip(&xno, &no) { "one character" } else { "two characters (a carry)" };
+                if p.param == 1 {
+                    t.reference = self.ref_exact(&no, false);
+                    t.note = format!("pays {no} by its right number; an earlier payment named it by a slip of {xno}");
+                } else {
+                    t.reference = self.ref_exact(&no, true);
+                    let ya = self.docs[first as usize].amount;
+                    t.note = format!(
+                        "names {no} (open {}), {away} from {xno} whose open equals the payment: a conflict, leave; {no} is paid later",
+                        money(ya, cur)
+                    );
+                }
+            }
+            NET_NAMED => {
+                let cn = self.doc_no(p.other);
+                let nos: Vec<String> = p.refs.iter().map(|&i| self.doc_no(i)).collect();
+                let sep = self.pick(&[" ", ", ", "; ", " / "]);
+                let s = match self.range(0, 4) {
+                    0 => format!("{}{sep}{cn}", nos.join(sep)),
+                    1 => format!("{} LESS {cn}", nos.join(sep)),
+                    2 => format!("{} ./. {cn}", nos.join(sep)),
+                    3 => format!("{} minus {cn}", nos.join(sep)),
+                    _ => format!("Invoices {} less credit note {cn}", nos.join(sep)),
+                };
+                t.reference = self.upper_sometimes(s);
+                let credit = self.docs[p.other as usize].amount;
+                t.note = format!("credit note {cn} ({}) netted against {}", money(credit, cur), nos.join(" "));
+            }
+            SUBSET => {
+                let name = t.payer.clone();
+                t.reference = match self.range(0, 6) {
+                    0 => "PAYMENT".into(),
+                    1 => "Payment".into(),
+                    2 => "account settlement".into(),
+                    3 => "ACCOUNT SETTLEMENT".into(),
+                    4 if !name.is_empty() => name,
+                    5 => format!("PAYMENT {}", self.noise()),
+                    _ => "Settlement of account".into(),
+                };
+                t.note = if p.leave {
+                    let shown: Vec<String> = p.refs.iter().map(|&i| self.doc_no(i)).collect();
+                    format!(
+                        "two subsets of the {} open invoices of {} sum to it ({} + {} / {} + {}): leave",
+                        p.param,
+                        cid(c),
+                        shown[0],
+                        shown[1],
+                        shown[2],
+                        shown[3]
+                    )
+                } else {
+                    format!(
+                        "the only subset of the open items of {} ({} invoices, credit notes included) with this sum",
+                        cid(c),
+                        p.param
+                    )
+                };
+            }
+            PARTLY => {
+                let mut shown: Vec<String> = p.refs.iter().map(|&i| self.doc_no(i)).collect();
+                let mut notes: Vec<String> = vec![format!("{} named exactly", shown.join(" "))];
+                let rest: Vec<String> = p.lines.iter().map(|l| self.doc_no(l.doc)).collect();
+                match p.param {
+                    0 => {
+                        let mut written = Vec::new();
+                        for l in &p.lines {
+                            match self.garble(l.doc) {
+                                Some(s) => written.push(s),
+                                None => written.clear(),
+                            }
+                            if written.is_empty() {
+                                break;
+                            }
+                        }
+                        // What is written must point at exactly the unnamed documents, and the exact
+                        // numbers at no neighbour of the payer's: else everything is written exactly.
+                        let mut found: Vec<u32> = Vec::new();
+                        for s in shown.iter().chain(&written) {
+                            found.extend(self.near_docs(s, c).into_iter().filter(|j| !p.refs.contains(j)));
+                        }
+                        found.sort_unstable();
+                        found.dedup();
+                        let mut want: Vec<u32> = p.lines.iter().map(|l| l.doc).collect();
+                        want.sort_unstable();
+                        if written.len() == p.lines.len() && found == want {
+                            let pairs: Vec<String> =
+                                written.iter().zip(&rest).map(|(w, r)| format!("{w} for {r}")).collect();
+                            notes.push(format!("{}: slips of the payer's own numbers; apply all", pairs.join(", ")));
+                            shown.extend(written);
+                        } else {
+                            notes.push(format!("{} written exactly (no unique slip)", rest.join(" ")));
+                            shown.extend(rest);
+                        }
+                    }
+                    1 => notes.push(format!(
+                        "{} not written: the only subset of the payer's other open invoices equal to the rest",
+                        rest.join(" ")
+                    )),
+                    _ => notes
+                        .push(format!("{} not written, and another subset equals the rest too: leave", rest.join(" "))),
+                }
+                self.shuffle(&mut shown);
+                t.reference = self.ref_multi(&shown);
+                t.note = notes.join("; ");
+            }
+            MULTI_SMALL => {
+                let nos: Vec<String> = p.refs.iter().map(|&i| self.doc_no(i)).collect();
+                t.reference = self.ref_multi(&nos);
+                t.note = format!(
+                    "{} invoices paid {} short (bank charges or rounding, within tolerance): written off on the largest",
+                    nos.len(),
+                    money(p.param, cur)
+                );
+            }
+            CN_NOT_NAMED => {
+                let cn = self.doc_no(p.other);
+                let inv = self.doc_no(p.apps[0].doc);
+                if p.param == 1 {
+                    t.reference = self.ref_exact(&inv, false);
+                    t.note = format!("names {inv}; open credit note {cn} not named: untouched");
+                } else {
+                    t.reference = self.ref_none();
+                    t.note = format!(
+                        "only open invoice of {} with this amount ({inv}); open credit note {cn} not named: untouched",
+                        cid(c)
+                    );
+                }
+            }
+            GLUED => {
+                let n10 = self.range(5_000_000_000, 5_999_999_999);
+                let s = match self.range(0, 5) {
+                    0 => format!("{no}REF 1: {n10}"),
+                    1 => format!("{no}PAYMENT"),
+                    2 => format!("{no}REF{}", self.noise()),
+                    3 => format!("{no}THANK YOU"),
+                    4 if self.docs[first as usize].series == S_NUM => format!("RECHNUNG{no}"),
+                    _ => format!("{no}SETTLEMENT {n10}"),
+                };
+                t.reference = self.upper_sometimes(s);
+                t.note = format!("{no} run into the next word");
             }
             NO_REF => {
                 t.reference = self.ref_none();
@@ -2649,7 +3491,11 @@ fn run(a: &Args) -> Result<(), String> {
         pays: Vec::new(),
         hist: Vec::new(),
         num: Numbering::default(),
-        fallbacks: [0; 22],
+        fallbacks: [0; N_CATS],
+        pending: Vec::new(),
+        pairs: Vec::new(),
+        only_high: false,
+        high_docs: Vec::new(),
     };
     g.make_customers(a.customers);
     let ambiguous = (u64::from(a.payments) * u64::from(CATS[AMBIGUOUS as usize].1) / 1000) as u32;
@@ -2660,7 +3506,7 @@ fn run(a: &Args) -> Result<(), String> {
     g.assign_ids();
     let counts = g.write_all(&a.out).map_err(|e| format!("writing {}: {e}", a.out.display()))?;
 
-    let mut per = [0u32; 22];
+    let mut per = [0u32; N_CATS];
     for p in &g.pays {
         per[p.cat as usize] += 1;
     }
