@@ -256,6 +256,7 @@ pub fn open(path: &Path, kind: SpreadsheetKind, sheet: Option<&str>) -> Result<S
 /// are left out; rows come in order.
 pub struct RowStream {
     name: String,
+    is_1904: bool,
     rx: std::sync::mpsc::Receiver<Vec<StreamedRow>>,
     batch: std::vec::IntoIter<StreamedRow>,
 }
@@ -266,6 +267,11 @@ type StreamedRow = (u32, Result<csv::StringRecord, CellIssue>);
 impl RowStream {
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// Whether the workbook counts dates from 1904 (see [`Sheet::is_1904`]).
+    pub fn is_1904(&self) -> bool {
+        self.is_1904
     }
 }
 
@@ -302,7 +308,7 @@ pub fn stream_xlsx(path: &Path, sheet: Option<&str>) -> Result<RowStream, CellIs
             let _ = tx.send(vec![(0, Err(unreadable(&file, kind, &e)))]);
         }
     });
-    Ok(RowStream { name, rx, batch: Vec::new().into_iter() })
+    Ok(RowStream { name, is_1904, rx, batch: Vec::new().into_iter() })
 }
 
 fn stream_cells(
@@ -317,6 +323,15 @@ fn stream_cells(
     let mut row: Option<StreamedRow> = None;
     while let Some(cell) = reader.next_cell()? {
         let (r, c) = cell.get_position();
+        if r > MAX_ROW || c > MAX_COL {
+            let message = format!(
+                "the sheet has a cell at row {}, column {}, past Excel's last cell XFD1048576; the file is damaged or forged",
+                u64::from(r) + 1,
+                u64::from(c) + 1
+            );
+            let _ = tx.send(vec![(r.saturating_add(1), Err(CellIssue { cell: None, message }))]);
+            return Ok(());
+        }
         if row.as_ref().map(|x| x.0) != Some(r + 1) {
             if let Some(done) = row.take().filter(|d| !matches!(&d.1, Ok(cells) if cells.is_empty())) {
                 batch.push(done);
