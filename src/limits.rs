@@ -9,16 +9,17 @@
 //!   an xlsx whose `sharedStrings.xml` declares more strings than it can hold is refused (the
 //!   workbook reader would reserve memory for the declared count);
 //! - a CSV record may be at most [`MAX_RECORD_BYTES`] long, an XML text or tag at most
-//!   [`MAX_XML_TEXT_BYTES`].
+//!   [`MAX_TEXT_BYTES`].
 
 use std::io::{self, Read};
 use std::path::Path;
 
 /// Longest CSV record (bytes from one line end outside quotes to the next): 1 MiB.
 pub const MAX_RECORD_BYTES: u64 = 1 << 20;
-/// Longest run of XML between two `<` (a text field, or a tag with its attributes): four
+/// Longest text a bank reader accumulates for one field (camt: the XML between two `<`, a text
+/// or a tag with its attributes; BAI2: a detail record's 88 texts): four
 /// bytes per character of the longest text field, plus room for markup.
-pub const MAX_XML_TEXT_BYTES: u64 = (crate::hostile::MAX_TEXT_CHARS as u64) * 4 + 4096;
+pub const MAX_TEXT_BYTES: u64 = (crate::hostile::MAX_TEXT_CHARS as u64) * 4 + 4096;
 /// Default for [`max_unzipped`]: 4 GiB.
 pub const DEFAULT_MAX_UNZIPPED: u64 = 4 << 30;
 /// Default for [`max_zip_ratio`].

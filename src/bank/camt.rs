@@ -29,7 +29,7 @@ pub fn sniff(head: &[u8]) -> bool {
     first == Some(b'<') && ["BkToCstmrStmt", "BkToCstmrDbtCdtNtfctn", ":camt.053.", ":camt.054."].into_iter().any(has)
 }
 
-/// The message for a text (or tag) past [`crate::limits::MAX_XML_TEXT_BYTES`]: refused, not cut.
+/// The message for a text (or tag) past [`crate::limits::MAX_TEXT_BYTES`]: refused, not cut.
 fn too_long() -> String {
     format!(
         "a text field (or tag) here is longer than {} characters, arx's limit for text (MAX_TEXT_CHARS, Excel's cell \
@@ -47,7 +47,7 @@ pub fn parse(input: &mut dyn BufRead, sink: &mut EntrySink<'_>) -> Result<BankFi
         buf.clear();
         p.line = reader.get_ref().newlines + 1;
         let event = reader.read_event_into(&mut buf);
-        if reader.get_ref().overlong || p.text.len() as u64 > crate::limits::MAX_XML_TEXT_BYTES {
+        if reader.get_ref().overlong || p.text.len() as u64 > crate::limits::MAX_TEXT_BYTES {
             return Err(p.err(too_long()));
         }
         let event = event.map_err(|e| match e {
@@ -58,7 +58,7 @@ pub fn parse(input: &mut dyn BufRead, sink: &mut EntrySink<'_>) -> Result<BankFi
             quick_xml::Error::Io(e) => p.err(format!("can't read the file: {e}")),
             e => p.err(format!("the XML is malformed ({e}); the file may be truncated or damaged — get it again")),
         })?;
-        if p.text.len() as u64 > crate::limits::MAX_XML_TEXT_BYTES {
+        if p.text.len() as u64 > crate::limits::MAX_TEXT_BYTES {
             return Err(p.err(too_long()));
         }
         match event {

@@ -16,7 +16,7 @@ pub(super) struct Source<'a> {
     len: usize,
     pub(super) newlines: u64,
     /// Bytes consumed since the last `<`: a text or a tag longer than
-    /// [`crate::limits::MAX_XML_TEXT_BYTES`] stops the reading (the XML reader would buffer it whole).
+    /// [`crate::limits::MAX_TEXT_BYTES`] stops the reading (the XML reader would buffer it whole).
     since_markup: u64,
     pub(super) overlong: bool,
 }
@@ -131,7 +131,7 @@ impl BufRead for Source<'_> {
             Some(i) => (done.len() - i - 1) as u64,
             None => self.since_markup + done.len() as u64,
         };
-        if self.since_markup > crate::limits::MAX_XML_TEXT_BYTES {
+        if self.since_markup > crate::limits::MAX_TEXT_BYTES {
             self.overlong = true;
         }
         self.pos = end;
