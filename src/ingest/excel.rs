@@ -289,39 +289,65 @@ impl Iterator for RowStream {
 
 /// Opens `path` (an .xlsx) and streams `sheet` (or the first visible one); see [`RowStream`].
 pub fn stream_xlsx(path: &Path, sheet: Option<&str>) -> Result<RowStream, CellIssue> {
-    let kind = SpreadsheetKind::Xlsx;
-    let mut book: calamine::Xlsx<BufReader<File>> =
-        guarded(|| calamine::open_workbook(path)).map_err(|e| unreadable(path, kind, &e))?;
-    let metas = book.sheets_metadata();
-    let names: Vec<String> = metas.iter().map(|s| s.name.clone()).collect();
-    let first =
-        metas.iter().position(|s| s.typ == SheetType::WorkSheet && s.visible == SheetVisible::Visible).unwrap_or(0);
-    let name = pick_sheet(&names, sheet, first)?;
-    let is_1904 = book.has_1904_epoch();
-    let prefix = format!("{}!", quote_sheet(&name));
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<StreamedRow>>(16);
-    let sheet_name = name.clone();
-    let file = path.to_path_buf();
-    std::thread::spawn(move || {
-        let streamed = guarded(|| stream_cells(&mut book, &sheet_name, is_1904, &prefix, &tx));
-        if let Err(e) = streamed {
-            let _ = tx.send(vec![(0, Err(unreadable(&file, kind, &e)))]);
-        }
-    });
-    Ok(RowStream { name, is_1904, rx, batch: Vec::new().into_iter() })
+    stream_sheet(path, SpreadsheetKind::Xlsx, sheet)
 }
 
-fn stream_cells(
-    book: &mut calamine::Xlsx<BufReader<File>>,
-    name: &str,
+/// Opens `path` (an .xlsx or .xlsb: the formats calamine reads cell by cell) and streams `sheet`
+/// (or the first visible one); see [`RowStream`]. Sparse: empty cells and rows take nothing.
+pub fn stream_sheet(path: &Path, kind: SpreadsheetKind, sheet: Option<&str>) -> Result<RowStream, CellIssue> {
+    fn start<R: Reader<BufReader<File>>>(
+        path: &Path,
+        kind: SpreadsheetKind,
+        sheet: Option<&str>,
+        is_1904: fn(&R) -> bool,
+        cells: fn(&mut R, &str, bool, &str, &std::sync::mpsc::SyncSender<Vec<StreamedRow>>) -> Result<(), String>,
+    ) -> Result<RowStream, CellIssue>
+    where
+        R: Send + 'static,
+        R::Error: Display,
+    {
+        let mut book: R = guarded(|| calamine::open_workbook(path)).map_err(|e| unreadable(path, kind, &e))?;
+        let metas = book.sheets_metadata();
+        let names: Vec<String> = metas.iter().map(|s| s.name.clone()).collect();
+        let first = metas
+            .iter()
+            .position(|s| s.typ == SheetType::WorkSheet && s.visible == SheetVisible::Visible)
+            .unwrap_or(0);
+        let name = pick_sheet(&names, sheet, first)?;
+        let date1904 = is_1904(&book);
+        let prefix = format!("{}!", quote_sheet(&name));
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<StreamedRow>>(16);
+        let sheet_name = name.clone();
+        let file = path.to_path_buf();
+        std::thread::spawn(move || {
+            let streamed = guarded(|| cells(&mut book, &sheet_name, date1904, &prefix, &tx));
+            if let Err(e) = streamed {
+                let _ = tx.send(vec![(0, Err(unreadable(&file, kind, &e)))]);
+            }
+        });
+        Ok(RowStream { name, is_1904: date1904, rx, batch: Vec::new().into_iter() })
+    }
+    match kind {
+        SpreadsheetKind::Xlsb => start::<calamine::Xlsb<_>>(path, kind, sheet, |b| b.has_1904_epoch(), |b, n, d, p, tx| {
+            let mut reader = b.worksheet_cells_reader(n).map_err(|e| e.to_string())?;
+            stream_cells(|| reader.next_cell().map_err(|e| e.to_string()), d, p, tx)
+        }),
+        _ => start::<calamine::Xlsx<_>>(path, kind, sheet, |b| b.has_1904_epoch(), |b, n, d, p, tx| {
+            let mut reader = b.worksheet_cells_reader(n).map_err(|e| e.to_string())?;
+            stream_cells(|| reader.next_cell().map_err(|e| e.to_string()), d, p, tx)
+        }),
+    }
+}
+
+fn stream_cells<'a>(
+    mut next_cell: impl FnMut() -> Result<Option<calamine::Cell<calamine::DataRef<'a>>>, String>,
     is_1904: bool,
     prefix: &str,
     tx: &std::sync::mpsc::SyncSender<Vec<StreamedRow>>,
-) -> Result<(), calamine::XlsxError> {
-    let mut reader = book.worksheet_cells_reader(name)?;
+) -> Result<(), String> {
     let mut batch: Vec<StreamedRow> = Vec::with_capacity(2048);
     let mut row: Option<StreamedRow> = None;
-    while let Some(cell) = reader.next_cell()? {
+    while let Some(cell) = next_cell()? {
         let (r, c) = cell.get_position();
         if r > MAX_ROW || c > MAX_COL {
             let message = format!(

@@ -37,8 +37,8 @@ fn file_sha(path: &Path) -> std::io::Result<(String, u64)> {
 pub fn read_sheet(path: &Path, display: &str, kind: SpreadsheetKind, sheet: Option<&str>) -> Result<Rows, Vec<Issue>> {
     let (sha256, size) =
         file_sha(path).map_err(|e| vec![Issue::new(display, None, None, format!("cannot read: {e}"))])?;
-    if kind == SpreadsheetKind::Xlsx {
-        return read_xlsx(path, display, sheet, sha256, size);
+    if matches!(kind, SpreadsheetKind::Xlsx | SpreadsheetKind::Xlsb) {
+        return read_streamed(path, display, kind, sheet, sha256, size);
     }
     let s =
         excel::open(path, kind, sheet).map_err(|e| vec![Issue::new(display, None, e.cell.as_deref(), e.message)])?;
@@ -65,13 +65,20 @@ pub fn read_sheet(path: &Path, display: &str, kind: SpreadsheetKind, sheet: Opti
     Ok(Rows { rows, sheet: Some(s.name().to_string()), sha256, size, detected, typed, date1904: s.is_1904() })
 }
 
-/// An .xlsx sheet read cell by cell (sparse: a lone cell at XFD1048576 is one row of cells, not
-/// a grid of 17 billion), empty rows left out.
-fn read_xlsx(path: &Path, display: &str, sheet: Option<&str>, sha256: String, size: u64) -> Result<Rows, Vec<Issue>> {
+/// An .xlsx or .xlsb sheet read cell by cell (sparse: a lone cell at XFD1048576 is one row of
+/// cells, not a grid of 17 billion), empty rows left out.
+fn read_streamed(
+    path: &Path,
+    display: &str,
+    kind: SpreadsheetKind,
+    sheet: Option<&str>,
+    sha256: String,
+    size: u64,
+) -> Result<Rows, Vec<Issue>> {
     let issue = |row: u32, e: excel::CellIssue| {
         Issue::new(display, (row > 0).then_some(u64::from(row)), e.cell.as_deref(), e.message)
     };
-    let stream = excel::stream_xlsx(path, sheet).map_err(|e| vec![issue(0, e)])?;
+    let stream = excel::stream_sheet(path, kind, sheet).map_err(|e| vec![issue(0, e)])?;
     let name = stream.name().to_string();
     let date1904 = stream.is_1904();
     let mut rows = Vec::new();
