@@ -629,3 +629,16 @@ fn overlong_line_is_refused_without_reading_on() {
     assert_eq!(e.location.line, 1);
     assert!(e.message.contains("longer than 1 MiB"));
 }
+
+#[test]
+fn endless_88_texts_are_refused_at_the_text_limit() {
+    let mut input =
+        String::from("01,A,B,250101,0000,F1,,,2/\n02,B,A,1,250101,,,2/\n03,1,,010,0,,/\n16,195,100,0,R,,start\n");
+    let text = "x".repeat(60_000);
+    for _ in 0..5 {
+        input.push_str(&format!("88,{text}\n"));
+    }
+    let e = read(input.as_bytes()).err().expect("refused");
+    assert!(e.message.contains("more than 32767 characters of text"), "{}", e.message);
+    assert_eq!(e.location.line, 7, "{e:?}");
+}

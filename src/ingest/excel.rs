@@ -309,10 +309,8 @@ pub fn stream_sheet(path: &Path, kind: SpreadsheetKind, sheet: Option<&str>) -> 
         let mut book: R = guarded(|| calamine::open_workbook(path)).map_err(|e| unreadable(path, kind, &e))?;
         let metas = book.sheets_metadata();
         let names: Vec<String> = metas.iter().map(|s| s.name.clone()).collect();
-        let first = metas
-            .iter()
-            .position(|s| s.typ == SheetType::WorkSheet && s.visible == SheetVisible::Visible)
-            .unwrap_or(0);
+        let first =
+            metas.iter().position(|s| s.typ == SheetType::WorkSheet && s.visible == SheetVisible::Visible).unwrap_or(0);
         let name = pick_sheet(&names, sheet, first)?;
         let date1904 = is_1904(&book);
         let prefix = format!("{}!", quote_sheet(&name));
@@ -328,14 +326,26 @@ pub fn stream_sheet(path: &Path, kind: SpreadsheetKind, sheet: Option<&str>) -> 
         Ok(RowStream { name, is_1904: date1904, rx, batch: Vec::new().into_iter() })
     }
     match kind {
-        SpreadsheetKind::Xlsb => start::<calamine::Xlsb<_>>(path, kind, sheet, |b| b.has_1904_epoch(), |b, n, d, p, tx| {
-            let mut reader = b.worksheet_cells_reader(n).map_err(|e| e.to_string())?;
-            stream_cells(|| reader.next_cell().map_err(|e| e.to_string()), d, p, tx)
-        }),
-        _ => start::<calamine::Xlsx<_>>(path, kind, sheet, |b| b.has_1904_epoch(), |b, n, d, p, tx| {
-            let mut reader = b.worksheet_cells_reader(n).map_err(|e| e.to_string())?;
-            stream_cells(|| reader.next_cell().map_err(|e| e.to_string()), d, p, tx)
-        }),
+        SpreadsheetKind::Xlsb => start::<calamine::Xlsb<_>>(
+            path,
+            kind,
+            sheet,
+            |b| b.has_1904_epoch(),
+            |b, n, d, p, tx| {
+                let mut reader = b.worksheet_cells_reader(n).map_err(|e| e.to_string())?;
+                stream_cells(|| reader.next_cell().map_err(|e| e.to_string()), d, p, tx)
+            },
+        ),
+        _ => start::<calamine::Xlsx<_>>(
+            path,
+            kind,
+            sheet,
+            |b| b.has_1904_epoch(),
+            |b, n, d, p, tx| {
+                let mut reader = b.worksheet_cells_reader(n).map_err(|e| e.to_string())?;
+                stream_cells(|| reader.next_cell().map_err(|e| e.to_string()), d, p, tx)
+            },
+        ),
     }
 }
 
