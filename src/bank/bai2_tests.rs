@@ -638,7 +638,7 @@ fn endless_88_texts_are_refused_at_the_text_limit() {
     for _ in 0..5 {
         input.push_str(&format!("88,{text}\n"));
     }
-    let e = read(input.as_bytes()).err().expect("refused");
+    let e = read(input.as_bytes()).map(|_| ()).expect_err("refused");
     assert!(e.message.contains("more than 32767 characters of text"), "{}", e.message);
     assert_eq!(e.location.line, 7, "{e:?}");
 }

@@ -295,15 +295,15 @@ pub fn stream_xlsx(path: &Path, sheet: Option<&str>) -> Result<RowStream, CellIs
 /// Opens `path` (an .xlsx or .xlsb: the formats calamine reads cell by cell) and streams `sheet`
 /// (or the first visible one); see [`RowStream`]. Sparse: empty cells and rows take nothing.
 pub fn stream_sheet(path: &Path, kind: SpreadsheetKind, sheet: Option<&str>) -> Result<RowStream, CellIssue> {
-    fn start<R: Reader<BufReader<File>>>(
+    fn start<R>(
         path: &Path,
         kind: SpreadsheetKind,
         sheet: Option<&str>,
         is_1904: fn(&R) -> bool,
-        cells: fn(&mut R, &str, bool, &str, &std::sync::mpsc::SyncSender<Vec<StreamedRow>>) -> Result<(), String>,
+        cells: StreamFn<R>,
     ) -> Result<RowStream, CellIssue>
     where
-        R: Send + 'static,
+        R: Reader<BufReader<File>> + Send + 'static,
         R::Error: Display,
     {
         let mut book: R = guarded(|| calamine::open_workbook(path)).map_err(|e| unreadable(path, kind, &e))?;
@@ -348,6 +348,9 @@ pub fn stream_sheet(path: &Path, kind: SpreadsheetKind, sheet: Option<&str>) -> 
         ),
     }
 }
+
+/// Streams one sheet of an open workbook (name, 1904 dates, `Sheet!` prefix) to the channel.
+type StreamFn<R> = fn(&mut R, &str, bool, &str, &std::sync::mpsc::SyncSender<Vec<StreamedRow>>) -> Result<(), String>;
 
 fn stream_cells<'a>(
     mut next_cell: impl FnMut() -> Result<Option<calamine::Cell<calamine::DataRef<'a>>>, String>,
