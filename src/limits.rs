@@ -133,6 +133,47 @@ pub fn check_zip(path: &Path) -> io::Result<Result<(), String>> {
     Ok(Ok(()))
 }
 
+/// Excel 97-2003's largest sheet: 65,536 rows × 256 columns.
+pub const MAX_XLS_CELLS: u64 = 65_536 * 256;
+
+/// Refuses an .xls whose DIMENSIONS records (BIFF 0x0200) declare a sheet past Excel 97-2003's
+/// 65,536 × 256 cells, or one that ends before it starts: calamine reserves memory for the
+/// declared rows × columns before reading a cell (a forged record makes it ask for petabytes and
+/// abort). The records are looked for in the raw bytes (the streams of small files are
+/// contiguous; a record split across sectors is not seen, and then calamine's own check applies).
+pub fn check_xls(bytes: &[u8]) -> Result<(), String> {
+    let le = |b: &[u8]| b.iter().rev().fold(0u64, |acc, &x| acc << 8 | u64::from(x));
+    let mut at = 0;
+    while let Some(i) = memchr::memmem::find(&bytes[at..], &[0x00, 0x02]) {
+        let pos = at + i;
+        at = pos + 1;
+        let Some(len) = bytes.get(pos + 2..pos + 4).map(le) else { break };
+        let Some(body) = bytes.get(pos + 4..pos + 4 + len as usize) else { continue };
+        let (rf, rl, mut cf, cl) = match len {
+            10 => (le(&body[0..2]), le(&body[2..4]), le(&body[4..6]), le(&body[6..8])),
+            14 | 16 => (le(&body[0..4]), le(&body[4..8]), le(&body[8..10]), le(&body[10..12])),
+            _ => continue,
+        };
+        if cf > 0xFF || cl < cf {
+            cf = 0;
+        }
+        if rl == 0 || cl == 0 {
+            continue;
+        }
+        // As calamine computes it: (last − first + 1) rows and columns, wrapping when last < first.
+        let rows = (rl - 1).wrapping_sub(rf).wrapping_add(1) & 0xFFFF_FFFF;
+        let cols = (cl - 1).wrapping_sub(cf).wrapping_add(1) & 0xFFFF_FFFF;
+        if rows.saturating_mul(cols) > MAX_XLS_CELLS {
+            return Err(format!(
+                "the workbook declares a sheet of {rows} rows × {cols} columns (a DIMENSIONS record at byte {pos}), \
+                 past Excel 97-2003's 65536 × 256; the file is damaged or forged. Open it in Excel or LibreOffice and \
+                 save it again (as .xlsx)"
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The largest of `count` and `uniqueCount` on the `<sst>` element, if declared.
 fn declared_strings(head: &[u8]) -> Option<u64> {
     let text = String::from_utf8_lossy(head);
@@ -184,5 +225,24 @@ mod tests {
         assert_eq!(declared_strings(br#"<sst uniqueCount='7'>"#), Some(7));
         assert_eq!(declared_strings(b"<sst>"), None);
         assert_eq!(human(4 << 30), "4 GiB");
+    }
+
+    #[test]
+    fn forged_xls_dimensions_are_refused() {
+        // BIFF8 DIMENSIONS: first row 0, last row + 1 = 0xFFFFFFFF, columns 0..256.
+        let mut rec = vec![0x00, 0x02, 14, 0];
+        rec.extend_from_slice(&0u32.to_le_bytes());
+        rec.extend_from_slice(&u32::MAX.to_le_bytes());
+        rec.extend_from_slice(&[0, 0, 0, 1, 0, 0]);
+        assert!(check_xls(&rec).unwrap_err().contains("4294967295 rows × 256 columns"));
+        // Ending before it starts (first row 10, last row + 1 = 5): wraps in calamine.
+        let rec = vec![0x00, 0x02, 10, 0, 10, 0, 5, 0, 0, 0, 1, 0, 0, 0];
+        assert!(check_xls(&rec).is_err());
+        // A full sheet, A1:IV65536, is fine.
+        let mut rec = vec![0x00, 0x02, 14, 0];
+        rec.extend_from_slice(&0u32.to_le_bytes());
+        rec.extend_from_slice(&65_536u32.to_le_bytes());
+        rec.extend_from_slice(&[0, 0, 0, 1, 0, 0]);
+        assert!(check_xls(&rec).is_ok());
     }
 }

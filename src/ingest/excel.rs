@@ -231,6 +231,16 @@ enum RawRow<'a> {
     Sparse(&'a [(u32, u32, Data)]),
 }
 
+/// calamine reserves memory for an .xls sheet's declared size before reading it: refuse forged
+/// sizes first (see [`crate::limits::check_xls`]).
+fn check_xls(path: &Path, kind: SpreadsheetKind) -> Result<(), CellIssue> {
+    if kind != SpreadsheetKind::Xls {
+        return Ok(());
+    }
+    let bytes = std::fs::read(path).map_err(|e| CellIssue::file(format!("cannot read the file: {e}")))?;
+    crate::limits::check_xls(&bytes).map_err(CellIssue::file)
+}
+
 /// Opens `path` as `kind` and loads `sheet` (by name, case-insensitive) or the first sheet. A missing sheet → Err
 /// listing the sheets there are. Corrupt/truncated/password-protected files → Err saying so (never a panic).
 /// HTML: the first <table> (th/td text with entities decoded, <br> as space, colspan honoured by padding); SpreadsheetML
@@ -240,6 +250,7 @@ enum RawRow<'a> {
 /// "The first sheet" is the first visible worksheet (chart sheets and hidden sheets are passed over). An HTML
 /// file's one sheet is named by Excel's `<x:Name>` in it, else by the file name.
 pub fn open(path: &Path, kind: SpreadsheetKind, sheet: Option<&str>) -> Result<Sheet, CellIssue> {
+    check_xls(path, kind)?;
     match kind {
         SpreadsheetKind::Xlsx => load::<calamine::Xlsx<_>>(path, kind, sheet, |b| b.has_1904_epoch()),
         SpreadsheetKind::Xlsb => load::<calamine::Xlsb<_>>(path, kind, sheet, |b| b.has_1904_epoch()),
@@ -418,6 +429,7 @@ fn stream_cells<'a>(
 
 /// Sheet names, for messages.
 pub fn sheet_names(path: &Path, kind: SpreadsheetKind) -> Result<Vec<String>, CellIssue> {
+    check_xls(path, kind)?;
     fn names<R: Reader<BufReader<File>>>(path: &Path, kind: SpreadsheetKind) -> Result<Vec<String>, CellIssue>
     where
         R::Error: Display,
