@@ -77,15 +77,28 @@ pub fn is_format_char(c: char) -> bool {
         | '\u{1d173}'..='\u{1d17a}' | '\u{e0001}' | '\u{e0020}'..='\u{e007f}')
 }
 
+/// The kind of a problem, for counting: its column and its message up to the first quoted value
+/// or number (`amount: is not a number`).
+pub fn issue_kind(issue: &Issue) -> String {
+    let head: String =
+        issue.message.chars().take_while(|c| !matches!(c, '\'' | '"' | '0'..='9' | '(')).take(80).collect();
+    format!("{}: {}", issue.column.as_deref().unwrap_or("(row)"), head.trim().trim_end_matches([',', ';', ':']))
+}
+
 /// How many problems are printed before the rest are counted only.
 pub const MAX_SHOWN_ISSUES: usize = 100;
 
 /// Invalid input data: every problem found (printing is capped), nothing written.
 #[derive(Debug)]
 pub struct InputErrors {
+    /// The problems kept to show (at most about [`MAX_SHOWN_ISSUES`] per file).
     pub issues: Vec<Issue>,
     /// Whether `--skip-invalid` could help (not for a file that can't be read at all).
     pub rows: bool,
+    /// Problems found beyond `issues` (counted, not kept: a million bad rows must not take a
+    /// gigabyte), and how many problems there were of each kind (`column: message`).
+    pub more: u64,
+    pub kinds: Vec<(String, u64)>,
 }
 
 impl fmt::Display for InputErrors {
@@ -93,10 +106,16 @@ impl fmt::Display for InputErrors {
         for issue in self.issues.iter().take(MAX_SHOWN_ISSUES) {
             writeln!(f, "{issue}")?;
         }
-        if self.issues.len() > MAX_SHOWN_ISSUES {
-            writeln!(f, "... and {} more problems", self.issues.len() - MAX_SHOWN_ISSUES)?;
+        let n = self.issues.len() as u64 + self.more;
+        if n > MAX_SHOWN_ISSUES as u64 {
+            writeln!(f, "... and {} more problems", n - (self.issues.len().min(MAX_SHOWN_ISSUES) as u64))?;
+            if !self.kinds.is_empty() {
+                writeln!(f, "problems by kind:")?;
+                for (kind, count) in self.kinds.iter().take(MAX_SHOWN_ISSUES) {
+                    writeln!(f, "  {count} × {}", printable(kind, MAX_MESSAGE_CHARS))?;
+                }
+            }
         }
-        let n = self.issues.len();
         let s = if n == 1 { "" } else { "s" };
         if self.rows {
             write!(
@@ -149,12 +168,17 @@ impl ArxError {
     }
 
     pub fn input(issues: Vec<Issue>) -> ArxError {
-        ArxError::Input(InputErrors { issues, rows: true })
+        ArxError::Input(InputErrors { issues, rows: true, more: 0, kinds: Vec::new() })
     }
 
     /// Input errors about whole files (unreadable structure), where skipping rows can't help.
     pub fn unreadable(issues: Vec<Issue>) -> ArxError {
-        ArxError::Input(InputErrors { issues, rows: false })
+        ArxError::Input(InputErrors { issues, rows: false, more: 0, kinds: Vec::new() })
+    }
+
+    /// Row problems of which only some were kept: `more` were counted, `kinds` count them all by kind.
+    pub fn input_counted(issues: Vec<Issue>, more: u64, kinds: Vec<(String, u64)>) -> ArxError {
+        ArxError::Input(InputErrors { issues, rows: true, more, kinds })
     }
 
     pub fn one_input(file: &str, row: Option<u64>, column: Option<&str>, message: impl Into<String>) -> ArxError {

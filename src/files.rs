@@ -61,13 +61,14 @@ pub fn check_target(path: &Path) -> Result<Option<fs::Metadata>, FileError> {
     if !ft.is_file() {
         return Err(refuse(format!(
             "exists and is {}, not a regular file; arx writes only regular files. Give a file name",
-            describe(&ft)
+            describe_type(&ft)
         )));
     }
     Ok(Some(meta))
 }
 
-fn describe(ft: &fs::FileType) -> &'static str {
+/// What a file type is, in words (`a FIFO (named pipe)`, `a device`, `a folder`).
+pub fn describe_type(ft: &fs::FileType) -> &'static str {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;
@@ -110,6 +111,11 @@ fn folder_of(path: &Path) -> PathBuf {
 /// Writes `path` so it appears whole or not at all: temp file in the same folder (mode
 /// 0666 & !umask, or the replaced file's mode), fsync, rename, fsync the folder.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
+    write_atomic_from(path, &mut &bytes[..])
+}
+
+/// [`write_atomic`] with the content streamed from `src` (a large file never held in memory).
+pub fn write_atomic_from(path: &Path, src: &mut dyn std::io::Read) -> Result<(), FileError> {
     let existing = check_target(path)?;
     let dir = folder_of(path);
     let (tmp_path, mut tmp) = create_temp(&dir)?;
@@ -122,7 +128,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
         }
         #[cfg(not(unix))]
         let _ = &existing;
-        tmp.write_all(bytes).map_err(FileError::io(path))?;
+        std::io::copy(src, &mut tmp).map_err(FileError::io(path))?;
         tmp.sync_all().map_err(FileError::io(path))?;
         // Between the check and the rename the target may have changed; check again (a race
         // can't be closed fully without renameat2, but a link planted early is refused).
@@ -190,7 +196,7 @@ pub fn open_lock(path: &Path) -> Result<File, FileError> {
             path: path.to_path_buf(),
             why: format!(
                 "is {}, not a regular file; remove it (arx makes the lock file itself)",
-                describe(&meta.file_type())
+                describe_type(&meta.file_type())
             ),
         });
     }

@@ -11,6 +11,7 @@ pub mod frame;
 pub mod hostile;
 pub mod ingest;
 pub mod ledger;
+pub mod limits;
 pub mod loader;
 pub mod matching;
 pub mod model;

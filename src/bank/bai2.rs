@@ -603,6 +603,18 @@ fn take_detail<'b>(d: &mut Detail, body: &'b str, line: u64) -> Result<&'b str, 
             let text = text.strip_suffix('/').unwrap_or(text).trim();
             if !text.is_empty() {
                 d.texts.push(text.to_string());
+                // The texts become one reference: refuse them past the text limit (README).
+                let bytes: usize = d.texts.iter().map(|t| t.len() + 1).sum();
+                if bytes > crate::limits::MAX_TEXT_BYTES as usize {
+                    let m = format!(
+                        "the 16 record from line {} carries more than {} characters of text (88 continuations); arx's \
+                         limit for a text field is {} characters (it can't be raised) — the file is damaged",
+                        d.line,
+                        crate::hostile::MAX_TEXT_CHARS,
+                        crate::hostile::MAX_TEXT_CHARS
+                    );
+                    return Err(err(line, "88", m));
+                }
             }
             return Ok(after);
         }

@@ -29,6 +29,15 @@ pub fn sniff(head: &[u8]) -> bool {
     first == Some(b'<') && ["BkToCstmrStmt", "BkToCstmrDbtCdtNtfctn", ":camt.053.", ":camt.054."].into_iter().any(has)
 }
 
+/// The message for a text (or tag) past [`crate::limits::MAX_TEXT_BYTES`]: refused, not cut.
+fn too_long() -> String {
+    format!(
+        "a text field (or tag) here is longer than {} characters, arx's limit for text (MAX_TEXT_CHARS, Excel's cell \
+         size; it can't be raised); the file is damaged or not a real statement — get it again from the bank",
+        crate::hostile::MAX_TEXT_CHARS
+    )
+}
+
 /// Streams the file: calls `sink(&statement_header, entry)` for every booked entry in file order.
 pub fn parse(input: &mut dyn BufRead, sink: &mut EntrySink<'_>) -> Result<BankFile, BankError> {
     let mut reader = Reader::from_reader(Source::new(input)?);
@@ -37,7 +46,11 @@ pub fn parse(input: &mut dyn BufRead, sink: &mut EntrySink<'_>) -> Result<BankFi
     loop {
         buf.clear();
         p.line = reader.get_ref().newlines + 1;
-        let event = reader.read_event_into(&mut buf).map_err(|e| match e {
+        let event = reader.read_event_into(&mut buf);
+        if reader.get_ref().overlong || p.text.len() as u64 > crate::limits::MAX_TEXT_BYTES {
+            return Err(p.err(too_long()));
+        }
+        let event = event.map_err(|e| match e {
             quick_xml::Error::Encoding(_) => p.err(
                 "the file is not valid UTF-8; a Latin-1 or Windows-1252 file must say so in its first line: \
                  <?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>",
@@ -45,6 +58,9 @@ pub fn parse(input: &mut dyn BufRead, sink: &mut EntrySink<'_>) -> Result<BankFi
             quick_xml::Error::Io(e) => p.err(format!("can't read the file: {e}")),
             e => p.err(format!("the XML is malformed ({e}); the file may be truncated or damaged — get it again")),
         })?;
+        if p.text.len() as u64 > crate::limits::MAX_TEXT_BYTES {
+            return Err(p.err(too_long()));
+        }
         match event {
             Event::Start(e) => p.open(&e)?,
             Event::Empty(e) => {

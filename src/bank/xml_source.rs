@@ -15,6 +15,10 @@ pub(super) struct Source<'a> {
     pos: usize,
     len: usize,
     pub(super) newlines: u64,
+    /// Bytes consumed since the last `<`: a text or a tag longer than
+    /// [`crate::limits::MAX_TEXT_BYTES`] stops the reading (the XML reader would buffer it whole).
+    since_markup: u64,
+    pub(super) overlong: bool,
 }
 
 impl<'a> Source<'a> {
@@ -42,7 +46,17 @@ impl<'a> Source<'a> {
         head.set_position(skip);
         let decoder = encoding.map(|e| e.new_decoder_without_bom_handling());
         let buf = vec![0; 64 * 1024].into();
-        Ok(Source { input: head.chain(inner), decoder, at_eof: false, buf, pos: 0, len: 0, newlines: 0 })
+        Ok(Source {
+            input: head.chain(inner),
+            decoder,
+            at_eof: false,
+            buf,
+            pos: 0,
+            len: 0,
+            newlines: 0,
+            since_markup: 0,
+            overlong: false,
+        })
     }
 
     fn refill(&mut self) -> io::Result<()> {
@@ -100,6 +114,9 @@ impl Read for Source<'_> {
 
 impl BufRead for Source<'_> {
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.overlong {
+            return Err(io::Error::new(io::ErrorKind::InvalidData, "a text or tag too long"));
+        }
         while self.pos >= self.len && !self.at_eof {
             self.refill()?;
         }
@@ -110,6 +127,13 @@ impl BufRead for Source<'_> {
         let end = self.pos.saturating_add(amt).min(self.len);
         let done = self.buf.get(self.pos..end).unwrap_or_default();
         self.newlines += done.iter().filter(|&&b| b == b'\n').count() as u64;
+        self.since_markup = match memchr::memrchr(b'<', done) {
+            Some(i) => (done.len() - i - 1) as u64,
+            None => self.since_markup + done.len() as u64,
+        };
+        if self.since_markup > crate::limits::MAX_TEXT_BYTES {
+            self.overlong = true;
+        }
         self.pos = end;
     }
 }

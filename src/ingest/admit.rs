@@ -98,7 +98,7 @@ impl Admission {
         if !row_issues.is_empty() {
             self.seen_rejected.entry(key.into_owned()).or_insert(line);
             let fields = raw(&record);
-            out.rejects.push(Reject { line, fields, issues: row_issues });
+            out.rejects.push(Reject { line, fields, issues: row_issues }, plan)?;
             return Ok(());
         }
         drop(key);
@@ -388,7 +388,7 @@ pub fn admit_generated<R: InBook + Admit>(book: &mut Book, label: &str, records:
             issue.message
         )));
     }
-    if let Some(reject) = admission.out.rejects.first() {
+    if let Some(reject) = admission.out.rejects.kept.first() {
         let detail: Vec<String> = reject.issues.iter().map(|i| i.message.clone()).collect();
         return Err(ArxError::Runtime(anyhow::anyhow!(
             "{label}: a record arx made was refused by the ledger checks ({}); nothing was written. Please report this",

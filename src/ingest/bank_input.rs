@@ -175,7 +175,7 @@ pub(super) fn process(
     payments.sha256 = read.sha256.clone();
     let mut outcomes = vec![(Kind::Payments, payments)];
     let mut remittances = remittances.out;
-    if remittances.added + remittances.unchanged + remittances.replaced + remittances.rejects.len() as u64 > 0 {
+    if remittances.added + remittances.unchanged + remittances.replaced + remittances.rejects.len() > 0 {
         remittances.sha256 = read.sha256;
         outcomes.push((Kind::Remittances, remittances));
     }

@@ -231,6 +231,16 @@ enum RawRow<'a> {
     Sparse(&'a [(u32, u32, Data)]),
 }
 
+/// calamine reserves memory for an .xls sheet's declared size before reading it: refuse forged
+/// sizes first (see [`crate::limits::check_xls`]).
+fn check_xls(path: &Path, kind: SpreadsheetKind) -> Result<(), CellIssue> {
+    if kind != SpreadsheetKind::Xls {
+        return Ok(());
+    }
+    let bytes = std::fs::read(path).map_err(|e| CellIssue::file(format!("cannot read the file: {e}")))?;
+    crate::limits::check_xls(&bytes).map_err(CellIssue::file)
+}
+
 /// Opens `path` as `kind` and loads `sheet` (by name, case-insensitive) or the first sheet. A missing sheet → Err
 /// listing the sheets there are. Corrupt/truncated/password-protected files → Err saying so (never a panic).
 /// HTML: the first <table> (th/td text with entities decoded, <br> as space, colspan honoured by padding); SpreadsheetML
@@ -240,6 +250,7 @@ enum RawRow<'a> {
 /// "The first sheet" is the first visible worksheet (chart sheets and hidden sheets are passed over). An HTML
 /// file's one sheet is named by Excel's `<x:Name>` in it, else by the file name.
 pub fn open(path: &Path, kind: SpreadsheetKind, sheet: Option<&str>) -> Result<Sheet, CellIssue> {
+    check_xls(path, kind)?;
     match kind {
         SpreadsheetKind::Xlsx => load::<calamine::Xlsx<_>>(path, kind, sheet, |b| b.has_1904_epoch()),
         SpreadsheetKind::Xlsb => load::<calamine::Xlsb<_>>(path, kind, sheet, |b| b.has_1904_epoch()),
@@ -256,6 +267,7 @@ pub fn open(path: &Path, kind: SpreadsheetKind, sheet: Option<&str>) -> Result<S
 /// are left out; rows come in order.
 pub struct RowStream {
     name: String,
+    is_1904: bool,
     rx: std::sync::mpsc::Receiver<Vec<StreamedRow>>,
     batch: std::vec::IntoIter<StreamedRow>,
 }
@@ -266,6 +278,11 @@ type StreamedRow = (u32, Result<csv::StringRecord, CellIssue>);
 impl RowStream {
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// Whether the workbook counts dates from 1904 (see [`Sheet::is_1904`]).
+    pub fn is_1904(&self) -> bool {
+        self.is_1904
     }
 }
 
@@ -283,40 +300,88 @@ impl Iterator for RowStream {
 
 /// Opens `path` (an .xlsx) and streams `sheet` (or the first visible one); see [`RowStream`].
 pub fn stream_xlsx(path: &Path, sheet: Option<&str>) -> Result<RowStream, CellIssue> {
-    let kind = SpreadsheetKind::Xlsx;
-    let mut book: calamine::Xlsx<BufReader<File>> =
-        guarded(|| calamine::open_workbook(path)).map_err(|e| unreadable(path, kind, &e))?;
-    let metas = book.sheets_metadata();
-    let names: Vec<String> = metas.iter().map(|s| s.name.clone()).collect();
-    let first =
-        metas.iter().position(|s| s.typ == SheetType::WorkSheet && s.visible == SheetVisible::Visible).unwrap_or(0);
-    let name = pick_sheet(&names, sheet, first)?;
-    let is_1904 = book.has_1904_epoch();
-    let prefix = format!("{}!", quote_sheet(&name));
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<StreamedRow>>(16);
-    let sheet_name = name.clone();
-    let file = path.to_path_buf();
-    std::thread::spawn(move || {
-        let streamed = guarded(|| stream_cells(&mut book, &sheet_name, is_1904, &prefix, &tx));
-        if let Err(e) = streamed {
-            let _ = tx.send(vec![(0, Err(unreadable(&file, kind, &e)))]);
-        }
-    });
-    Ok(RowStream { name, rx, batch: Vec::new().into_iter() })
+    stream_sheet(path, SpreadsheetKind::Xlsx, sheet)
 }
 
-fn stream_cells(
-    book: &mut calamine::Xlsx<BufReader<File>>,
-    name: &str,
+/// Opens `path` (an .xlsx or .xlsb: the formats calamine reads cell by cell) and streams `sheet`
+/// (or the first visible one); see [`RowStream`]. Sparse: empty cells and rows take nothing.
+pub fn stream_sheet(path: &Path, kind: SpreadsheetKind, sheet: Option<&str>) -> Result<RowStream, CellIssue> {
+    fn start<R>(
+        path: &Path,
+        kind: SpreadsheetKind,
+        sheet: Option<&str>,
+        is_1904: fn(&R) -> bool,
+        cells: StreamFn<R>,
+    ) -> Result<RowStream, CellIssue>
+    where
+        R: Reader<BufReader<File>> + Send + 'static,
+        R::Error: Display,
+    {
+        let mut book: R = guarded(|| calamine::open_workbook(path)).map_err(|e| unreadable(path, kind, &e))?;
+        let metas = book.sheets_metadata();
+        let names: Vec<String> = metas.iter().map(|s| s.name.clone()).collect();
+        let first =
+            metas.iter().position(|s| s.typ == SheetType::WorkSheet && s.visible == SheetVisible::Visible).unwrap_or(0);
+        let name = pick_sheet(&names, sheet, first)?;
+        let date1904 = is_1904(&book);
+        let prefix = format!("{}!", quote_sheet(&name));
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<StreamedRow>>(16);
+        let sheet_name = name.clone();
+        let file = path.to_path_buf();
+        std::thread::spawn(move || {
+            let streamed = guarded(|| cells(&mut book, &sheet_name, date1904, &prefix, &tx));
+            if let Err(e) = streamed {
+                let _ = tx.send(vec![(0, Err(unreadable(&file, kind, &e)))]);
+            }
+        });
+        Ok(RowStream { name, is_1904: date1904, rx, batch: Vec::new().into_iter() })
+    }
+    match kind {
+        SpreadsheetKind::Xlsb => start::<calamine::Xlsb<_>>(
+            path,
+            kind,
+            sheet,
+            |b| b.has_1904_epoch(),
+            |b, n, d, p, tx| {
+                let mut reader = b.worksheet_cells_reader(n).map_err(|e| e.to_string())?;
+                stream_cells(|| reader.next_cell().map_err(|e| e.to_string()), d, p, tx)
+            },
+        ),
+        _ => start::<calamine::Xlsx<_>>(
+            path,
+            kind,
+            sheet,
+            |b| b.has_1904_epoch(),
+            |b, n, d, p, tx| {
+                let mut reader = b.worksheet_cells_reader(n).map_err(|e| e.to_string())?;
+                stream_cells(|| reader.next_cell().map_err(|e| e.to_string()), d, p, tx)
+            },
+        ),
+    }
+}
+
+/// Streams one sheet of an open workbook (name, 1904 dates, `Sheet!` prefix) to the channel.
+type StreamFn<R> = fn(&mut R, &str, bool, &str, &std::sync::mpsc::SyncSender<Vec<StreamedRow>>) -> Result<(), String>;
+
+fn stream_cells<'a>(
+    mut next_cell: impl FnMut() -> Result<Option<calamine::Cell<calamine::DataRef<'a>>>, String>,
     is_1904: bool,
     prefix: &str,
     tx: &std::sync::mpsc::SyncSender<Vec<StreamedRow>>,
-) -> Result<(), calamine::XlsxError> {
-    let mut reader = book.worksheet_cells_reader(name)?;
+) -> Result<(), String> {
     let mut batch: Vec<StreamedRow> = Vec::with_capacity(2048);
     let mut row: Option<StreamedRow> = None;
-    while let Some(cell) = reader.next_cell()? {
+    while let Some(cell) = next_cell()? {
         let (r, c) = cell.get_position();
+        if r > MAX_ROW || c > MAX_COL {
+            let message = format!(
+                "the sheet has a cell at row {}, column {}, past Excel's last cell XFD1048576; the file is damaged or forged",
+                u64::from(r) + 1,
+                u64::from(c) + 1
+            );
+            let _ = tx.send(vec![(r.saturating_add(1), Err(CellIssue { cell: None, message }))]);
+            return Ok(());
+        }
         if row.as_ref().map(|x| x.0) != Some(r + 1) {
             if let Some(done) = row.take().filter(|d| !matches!(&d.1, Ok(cells) if cells.is_empty())) {
                 batch.push(done);
@@ -364,6 +429,7 @@ fn stream_cells(
 
 /// Sheet names, for messages.
 pub fn sheet_names(path: &Path, kind: SpreadsheetKind) -> Result<Vec<String>, CellIssue> {
+    check_xls(path, kind)?;
     fn names<R: Reader<BufReader<File>>>(path: &Path, kind: SpreadsheetKind) -> Result<Vec<String>, CellIssue>
     where
         R::Error: Display,

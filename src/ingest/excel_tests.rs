@@ -609,3 +609,21 @@ fn no_panic_on_corruption() {
         }
     }
 }
+
+/// Found by the `workbook` fuzz target: an .xls whose DIMENSIONS record declares billions of
+/// rows made calamine reserve petabytes and abort; it is refused before calamine opens it.
+#[test]
+fn fuzz_xls_with_forged_dimensions_is_refused_not_aborted() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("forged.xls");
+    // The fuzzer's crash input (29 KB) reduced to what matters: an OLE2 header, then its BIFF5
+    // DIMENSIONS record, byte for byte (first row 34, last row + 1 = 20: it ends before it starts).
+    let mut bytes = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    bytes.resize(512, 0xFF);
+    bytes.extend_from_slice(&[0x00, 0x02, 0x0a, 0x00, 0x22, 0x00, 0x14, 0x00, 0x15, 0x00, 0x9a, 0xd3, 0x02, 0x00]);
+    std::fs::write(&path, &bytes).unwrap();
+    let e = open(&path, SpreadsheetKind::Xls, None).err().expect("refused");
+    assert!(e.message.contains("past Excel 97-2003's 65536 × 256"), "{}", e.message);
+    let e = sheet_names(&path, SpreadsheetKind::Xls).expect_err("refused");
+    assert!(e.message.contains("DIMENSIONS record"), "{}", e.message);
+}

@@ -67,6 +67,113 @@ struct Reject {
     issues: Vec<Issue>,
 }
 
+/// The rejected rows of one input: all counted, the first [`crate::error::MAX_SHOWN_ISSUES`]
+/// kept whole for messages, and (with `--skip-invalid`, not a dry run) every one written as it
+/// comes to a temp file that becomes the rejects file — never all held in memory.
+struct Rejects {
+    header: Vec<String>,
+    kept: Vec<Reject>,
+    rows: u64,
+    issues: u64,
+    kinds: std::collections::BTreeMap<String, u64>,
+    spool: Option<std::io::BufWriter<std::fs::File>>,
+}
+
+impl Rejects {
+    fn new(header: Vec<String>) -> Rejects {
+        Rejects { header, kept: Vec::new(), rows: 0, issues: 0, kinds: Default::default(), spool: None }
+    }
+
+    fn len(&self) -> u64 {
+        self.rows
+    }
+
+    fn is_empty(&self) -> bool {
+        self.rows == 0
+    }
+
+    fn push(&mut self, r: Reject, plan: &IngestPlan) -> Result<()> {
+        self.rows += 1;
+        self.issues += r.issues.len() as u64;
+        for i in &r.issues {
+            let kind = crate::error::issue_kind(i);
+            if let Some(n) = self.kinds.get_mut(&kind) {
+                *n += 1;
+            } else if self.kinds.len() < 1000 {
+                self.kinds.insert(kind, 1);
+            }
+        }
+        if plan.skip_invalid && !plan.dry_run {
+            use std::io::Write;
+            if self.spool.is_none() {
+                let file = tempfile::tempfile().context("creating a temp file for the rejected rows")?;
+                let mut w = std::io::BufWriter::new(file);
+                let mut head = vec!["row".to_string(), "column".to_string(), "error".to_string()];
+                head.extend(self.header.iter().cloned());
+                let mut bytes = Vec::new();
+                crate::hostile::write_csv_record(&mut bytes, head.iter().map(|h| (h.as_str(), true)));
+                w.write_all(&bytes).context("writing the rejected rows")?;
+                self.spool = Some(w);
+            }
+            let mut bytes = Vec::new();
+            reject_record(&mut bytes, &r);
+            if let Some(w) = &mut self.spool {
+                w.write_all(&bytes).context("writing the rejected rows")?;
+            }
+        }
+        if self.kept.len() < crate::error::MAX_SHOWN_ISSUES {
+            self.kept.push(r);
+        }
+        Ok(())
+    }
+
+    /// The kept issues, the number of issues not kept, and the counts by kind (most first).
+    fn summary(&self) -> (Vec<Issue>, u64, Vec<(String, u64)>) {
+        let kept: Vec<Issue> = self.kept.iter().flat_map(|r| r.issues.iter().cloned()).collect();
+        let more = self.issues.saturating_sub(kept.len() as u64);
+        let mut kinds: Vec<(String, u64)> = self.kinds.iter().map(|(k, n)| (k.clone(), *n)).collect();
+        kinds.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        (kept, more, kinds)
+    }
+}
+
+fn reject_record(bytes: &mut Vec<u8>, r: &Reject) {
+    let columns: Vec<&str> = r.issues.iter().filter_map(|i| i.column.as_deref()).collect();
+    let errors: Vec<&str> = r.issues.iter().map(|i| i.message.as_str()).collect();
+    let mut rec = vec![r.line.to_string(), columns.join("; "), errors.join("; ")];
+    rec.extend(r.fields.iter().cloned());
+    crate::hostile::write_csv_record(bytes, rec.iter().map(|f| (f.as_str(), true)));
+}
+
+/// Problems of several inputs, merged for one error.
+#[derive(Default)]
+struct Problems {
+    issues: Vec<Issue>,
+    more: u64,
+    kinds: std::collections::BTreeMap<String, u64>,
+}
+
+impl Problems {
+    fn add(&mut self, rejects: &Rejects) {
+        let (kept, more, kinds) = rejects.summary();
+        self.issues.extend(kept);
+        self.more += more;
+        for (k, n) in kinds {
+            *self.kinds.entry(k).or_default() += n;
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.issues.is_empty() && self.more == 0
+    }
+
+    fn into_error(self) -> ArxError {
+        let mut kinds: Vec<(String, u64)> = self.kinds.into_iter().collect();
+        kinds.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        ArxError::input_counted(self.issues, self.more, kinds)
+    }
+}
+
 struct FileRun {
     input: Input,
     kind: Kind,
@@ -130,6 +237,7 @@ fn open_files(plan: &IngestPlan) -> Result<Vec<FileRun>> {
     let mut runs = Vec::new();
     for path in &plan.files {
         let display = path.display().to_string();
+        check_limits(path, &display)?;
         let hint = BankFormat::from_profile(&plan.profile);
         let detected = bank::detect(path).with_context(|| format!("{display}: cannot read the file"))?;
         if hint.is_some() || detected.is_some() {
@@ -219,6 +327,22 @@ fn open_files(plan: &IngestPlan) -> Result<Vec<FileRun>> {
     Ok(runs)
 }
 
+/// Refuses, before any reader opens it, an input that is not a regular file (a device never
+/// ends, a pipe can't be read twice) or a zip past the inflation limits (`crate::limits`).
+fn check_limits(path: &Path, display: &str) -> Result<()> {
+    let refuse = |why: String| ArxError::unreadable(vec![Issue::new(display, None, None, why)]);
+    let cannot = |e: std::io::Error| ArxError::Runtime(anyhow::anyhow!("{display}: cannot read the file: {e}"));
+    if let Some(why) = crate::limits::check_input_file(path).map_err(cannot)? {
+        return Err(refuse(why));
+    }
+    let mut head = [0u8; 4];
+    let n = std::io::Read::read(&mut std::fs::File::open(path).map_err(cannot)?, &mut head).map_err(cannot)?;
+    if head[..n].starts_with(b"PK") {
+        crate::limits::check_zip(path).map_err(cannot)?.map_err(refuse)?;
+    }
+    Ok(())
+}
+
 fn process_file(
     input: Input,
     path: &Path,
@@ -267,7 +391,7 @@ fn audit(
         added: outcome.added,
         unchanged: outcome.unchanged,
         replaced: outcome.replaced,
-        rejected: outcome.rejects.len() as u64,
+        rejected: outcome.rejects.len(),
         rejects_file,
     }
 }
@@ -298,19 +422,19 @@ pub fn read_detached(
     };
     check_profile(&plan)?;
     let mut book = Book::default();
-    let mut issues = Vec::new();
+    let mut problems = Problems::default();
     let mut audits = Vec::new();
     for FileRun { input, kind, path } in open_files(&plan)? {
         let done = process_file(input, &path, kind, &mut book, &plan, reporting_currency)?;
         for (kind, outcome) in &done.outcomes {
-            issues.extend(outcome.rejects.iter().flat_map(|r| r.issues.iter().cloned()));
+            problems.add(&outcome.rejects);
             audits.push(audit(&path, *kind, &done.profile, done.size, outcome, None));
         }
     }
     // Over-application is judged on the totals, as ingest judges it.
-    issues.extend(admit::over_applications(&book));
-    if !issues.is_empty() {
-        return Err(ArxError::input(issues));
+    problems.issues.extend(admit::over_applications(&book));
+    if !problems.is_empty() {
+        return Err(problems.into_error());
     }
     Ok((book, audits))
 }
@@ -344,7 +468,7 @@ pub fn run(ws: &Workspace, plan: &IngestPlan) -> Result<IngestReport> {
 pub fn stage(ws: &Workspace, plan: &IngestPlan, also: &BTreeSet<Kind>) -> Result<Staged> {
     check_profile(plan)?;
     let runs = open_files(plan)?;
-    let mut issues = Vec::new();
+    let mut problems = Problems::default();
 
     let store = ws.store()?;
     // Writers hold the lock from reading the state to committing, so concurrent ingests serialise.
@@ -367,13 +491,13 @@ pub fn stage(ws: &Workspace, plan: &IngestPlan, also: &BTreeSet<Kind>) -> Result
             Input::Csv(source) => source.display.clone(),
             Input::Bank { display, .. } => display.clone(),
         };
-        let done = process_file(input, &path, kind, &mut book, plan, reporting_currency)?;
-        for (kind, outcome) in &done.outcomes {
-            issues.extend(outcome.rejects.iter().flat_map(|r| r.issues.iter().cloned()));
+        let mut done = process_file(input, &path, kind, &mut book, plan, reporting_currency)?;
+        for (kind, outcome) in &mut done.outcomes {
+            problems.add(&outcome.rejects);
             let mut rejects_file = None;
             if plan.skip_invalid && !outcome.rejects.is_empty() && !plan.dry_run {
                 let target = rejects_path(ws, plan, &path, *kind, n);
-                write_rejects(&target, &outcome.header, &outcome.rejects)?;
+                write_rejects(&target, &mut outcome.rejects)?;
                 rejects_written.push((display.clone(), target.clone(), outcome.rejects.len()));
                 rejects_file = Some(target.display().to_string());
             }
@@ -396,11 +520,16 @@ pub fn stage(ws: &Workspace, plan: &IngestPlan, also: &BTreeSet<Kind>) -> Result
     // can't mend it.
     let over = admit::over_applications(&book);
     if !over.is_empty() {
+        let (more, kinds) = (problems.more, problems.into_error());
+        let mut issues = match kinds {
+            ArxError::Input(e) => e.issues,
+            _ => Vec::new(),
+        };
         issues.extend(over);
-        return Err(ArxError::unreadable(issues));
+        return Err(ArxError::Input(crate::error::InputErrors { issues, rows: false, more, kinds: Vec::new() }));
     }
-    if !issues.is_empty() && !plan.skip_invalid {
-        return Err(ArxError::input(issues));
+    if !problems.is_empty() && !plan.skip_invalid {
+        return Err(problems.into_error());
     }
     // Each amount is capped (money::MAX_MINOR), but many of them could add up past what a
     // report can total; refuse that here rather than leave a ledger no report can print.
@@ -410,9 +539,14 @@ pub fn stage(ws: &Workspace, plan: &IngestPlan, also: &BTreeSet<Kind>) -> Result
         let files: Vec<String> = plan.files.iter().map(|f| f.display().to_string()).collect();
         return Err(ArxError::unreadable(vec![Issue::new(&files.join(", "), None, None, e.to_string())]));
     }
-    if plan.skip_invalid && !issues.is_empty() {
-        for issue in issues.iter().take(crate::error::MAX_SHOWN_ISSUES) {
+    if plan.skip_invalid && !problems.is_empty() {
+        for issue in problems.issues.iter().take(crate::error::MAX_SHOWN_ISSUES) {
             say(plan.quiet, format!("rejected: {issue}"));
+        }
+        let shown = problems.issues.len().min(crate::error::MAX_SHOWN_ISSUES) as u64;
+        let total = problems.issues.len() as u64 + problems.more;
+        if total > shown {
+            say(plan.quiet, format!("rejected: ... and {} more problems", total - shown));
         }
         for (file, target, n) in &rejects_written {
             say(
@@ -425,12 +559,11 @@ pub fn stage(ws: &Workspace, plan: &IngestPlan, also: &BTreeSet<Kind>) -> Result
 }
 
 struct Outcome {
-    header: Vec<String>,
     sha256: String,
     added: u64,
     unchanged: u64,
     replaced: u64,
-    rejects: Vec<Reject>,
+    rejects: Rejects,
     unknown_customers: u64,
     unknown_customer_example: String,
 }
@@ -438,12 +571,11 @@ struct Outcome {
 impl Outcome {
     fn new(header: Vec<String>) -> Outcome {
         Outcome {
-            header,
+            rejects: Rejects::new(header),
             sha256: String::new(),
             added: 0,
             unchanged: 0,
             replaced: 0,
-            rejects: Vec::new(),
             unknown_customers: 0,
             unknown_customer_example: String::new(),
         }
@@ -469,7 +601,7 @@ fn process<R: InBook + Admit>(
             let line = source.header_row;
             out.sha256 = source.finish().map_err(|i| ArxError::Runtime(anyhow::anyhow!("{i}")))?;
             let issues = issues.into_iter().map(|i| Issue { row: i.row.map(|_| line), ..i }).collect();
-            out.rejects.push(Reject { line, fields: header_names, issues });
+            out.rejects.push(Reject { line, fields: header_names, issues }, plan)?;
             return Ok(out);
         }
     };
@@ -485,7 +617,10 @@ fn process<R: InBook + Admit>(
         let (line, rec) = match source.next_row(&mut scratch) {
             Ok(Some(RowRead::Text { line, record })) => (line, record),
             Ok(Some(RowRead::BadText { issue, fields })) => {
-                admission.out.rejects.push(Reject { line: issue.row.unwrap_or(0), fields, issues: vec![issue] });
+                admission
+                    .out
+                    .rejects
+                    .push(Reject { line: issue.row.unwrap_or(0), fields, issues: vec![issue] }, plan)?;
                 continue;
             }
             Ok(None) => break,
@@ -496,7 +631,7 @@ fn process<R: InBook + Admit>(
             Err(SourceError::Bad(issue)) => {
                 // A row the CSV layer can't read ends this file: later positions are unreliable.
                 let reject = Reject { line: issue.row.unwrap_or(0), fields: Vec::new(), issues: vec![issue] };
-                admission.out.rejects.push(reject);
+                admission.out.rejects.push(reject, plan)?;
                 break;
             }
         };
@@ -523,13 +658,13 @@ fn process<R: InBook + Admit>(
         let raw = || rec.iter().map(str::to_string).collect();
         match parsed {
             Some(record) if fields.issues.is_empty() => admission.offer(book, plan, record, line, &|_| raw())?,
-            _ => admission.out.rejects.push(Reject { line, fields: raw(), issues: fields.issues }),
+            _ => admission.out.rejects.push(Reject { line, fields: raw(), issues: fields.issues }, plan)?,
         }
         scratch = rec.into_byte_record();
     }
     let mut out = admission.out;
     if let Some(name) = source.cell_names.take() {
-        for issue in out.rejects.iter_mut().flat_map(|r| r.issues.iter_mut()) {
+        for issue in out.rejects.kept.iter_mut().flat_map(|r| r.issues.iter_mut()) {
             if let Some(cell) = issue.row.zip(issue.column.as_deref()).and_then(|(row, col)| name(row, col)) {
                 issue.column = Some(cell);
             }
@@ -553,23 +688,18 @@ fn rejects_path(ws: &Workspace, plan: &IngestPlan, input: &Path, kind: Kind, n: 
     ws.root.join("rejects").join(format!("{stem}-{stamp}-{}.rejects.csv", n + 1))
 }
 
-fn write_rejects(path: &Path, header: &[String], rejects: &[Reject]) -> Result<()> {
+fn write_rejects(path: &Path, rejects: &mut Rejects) -> Result<()> {
     // Flexible: a rejected row keeps the fields it had, however many that was. Every value
     // from the input is neutralised if a spreadsheet would run it as a formula (numbers never are).
-    let mut bytes = Vec::new();
-    let mut head = vec!["row".to_string(), "column".to_string(), "error".to_string()];
-    head.extend(header.iter().cloned());
-    crate::hostile::write_csv_record(&mut bytes, head.iter().map(|h| (h.as_str(), true)));
-    for r in rejects {
-        let columns: Vec<&str> = r.issues.iter().filter_map(|i| i.column.as_deref()).collect();
-        let errors: Vec<&str> = r.issues.iter().map(|i| i.message.as_str()).collect();
-        let mut rec = vec![r.line.to_string(), columns.join("; "), errors.join("; ")];
-        rec.extend(r.fields.iter().cloned());
-        crate::hostile::write_csv_record(&mut bytes, rec.iter().map(|f| (f.as_str(), true)));
-    }
+    // The rows were written to a temp file as they were rejected; copy it into place.
+    use std::io::{Seek, Write};
+    let Some(spool) = rejects.spool.take() else { return Ok(()) };
+    let mut file = spool.into_inner().map_err(|e| e.into_error()).context("writing the rejected rows")?;
+    file.flush().context("writing the rejected rows")?;
+    file.rewind().context("reading back the rejected rows")?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
-    crate::files::write_atomic(path, &bytes)?;
+    crate::files::write_atomic_from(path, &mut file)?;
     Ok(())
 }

@@ -117,6 +117,11 @@ struct QuoteScanner {
     line: u64,
     opened_on: u64,
     prev_cr: bool,
+    /// Bytes since the last line end outside quotes, and the line that record started on.
+    run: u64,
+    record_line: u64,
+    /// The line of a record longer than [`crate::limits::MAX_RECORD_BYTES`], once one is seen.
+    too_long: Option<u64>,
 }
 
 #[derive(Default, Clone, Copy, PartialEq, Eq)]
@@ -131,7 +136,7 @@ enum QuoteState {
 
 impl QuoteScanner {
     fn new(delimiter: u8) -> Self {
-        QuoteScanner { delimiter, line: 1, ..Default::default() }
+        QuoteScanner { delimiter, line: 1, record_line: 1, ..Default::default() }
     }
 
     fn feed(&mut self, bytes: &[u8]) {
@@ -156,7 +161,32 @@ impl QuoteScanner {
             if line_end {
                 self.line += 1;
             }
+            if (b == b'\n' || b == b'\r') && self.state != QuoteState::Quoted {
+                self.run = 0;
+                self.record_line = self.line;
+            } else {
+                self.run += 1;
+                if self.run > crate::limits::MAX_RECORD_BYTES && self.too_long.is_none() {
+                    self.too_long = Some(self.record_line);
+                }
+            }
         }
+    }
+
+    /// The issue for a record past [`crate::limits::MAX_RECORD_BYTES`], if one was seen.
+    fn too_long_issue(&self, display: &str) -> Option<Issue> {
+        let line = self.too_long?;
+        Some(Issue::new(
+            display,
+            Some(line),
+            None,
+            format!(
+                "the record starting on this line is longer than {} without a line end (arx's limit for one CSV \
+                 record, MAX_RECORD_BYTES; it can't be raised); the file is not a CSV export, or a quote is never \
+                 closed — check the file",
+                crate::limits::human(crate::limits::MAX_RECORD_BYTES)
+            ),
+        ))
     }
 
     /// The line a quoted field opened on, when the input ended inside it.
@@ -180,7 +210,12 @@ impl<R: Read> Read for HashingReader<R> {
         let n = self.inner.read(buf)?;
         self.hasher.borrow_mut().update(&buf[..n]);
         self.lines.borrow_mut().feed(&buf[..n]);
-        self.quotes.borrow_mut().feed(&buf[..n]);
+        let mut quotes = self.quotes.borrow_mut();
+        quotes.feed(&buf[..n]);
+        if quotes.too_long.is_some() {
+            // Stop here: the reader would otherwise buffer the whole over-long record.
+            return Err(io::Error::new(io::ErrorKind::InvalidData, "record too long"));
+        }
         self.count.set(self.count.get() + n as u64);
         Ok(n)
     }
@@ -336,6 +371,9 @@ impl CsvSource {
         let mut first = csv::ByteRecord::new();
         let got = match reader.read_byte_record(&mut first) {
             Ok(got) => got,
+            Err(_) if quotes.borrow().too_long.is_some() => {
+                return Ok(Err(quotes.borrow().too_long_issue(display).expect("too long")));
+            }
             Err(e) if e.is_io_error() => match e.into_kind() {
                 csv::ErrorKind::Io(io) => return Err(io),
                 other => {
@@ -426,6 +464,10 @@ impl CsvSource {
                     return Ok(None);
                 }
                 Ok(true) => {}
+                Err(_) if self.quotes.borrow().too_long.is_some() => {
+                    let issue = self.quotes.borrow().too_long_issue(&self.display).expect("too long");
+                    return Err(SourceError::Broken(issue));
+                }
                 Err(e) if e.is_io_error() => {
                     return Err(match e.into_kind() {
                         csv::ErrorKind::Io(io) => SourceError::Io(io),

@@ -37,6 +37,9 @@ fn file_sha(path: &Path) -> std::io::Result<(String, u64)> {
 pub fn read_sheet(path: &Path, display: &str, kind: SpreadsheetKind, sheet: Option<&str>) -> Result<Rows, Vec<Issue>> {
     let (sha256, size) =
         file_sha(path).map_err(|e| vec![Issue::new(display, None, None, format!("cannot read: {e}"))])?;
+    if matches!(kind, SpreadsheetKind::Xlsx | SpreadsheetKind::Xlsb) {
+        return read_streamed(path, display, kind, sheet, sha256, size);
+    }
     let s =
         excel::open(path, kind, sheet).map_err(|e| vec![Issue::new(display, None, e.cell.as_deref(), e.message)])?;
     let mut rows = Vec::new();
@@ -60,6 +63,38 @@ pub fn read_sheet(path: &Path, display: &str, kind: SpreadsheetKind, sheet: Opti
     // HTML and SpreadsheetML cells are text as displayed; the others carry typed numbers.
     let typed = !matches!(kind, SpreadsheetKind::Html | SpreadsheetKind::SpreadsheetMl2003);
     Ok(Rows { rows, sheet: Some(s.name().to_string()), sha256, size, detected, typed, date1904: s.is_1904() })
+}
+
+/// An .xlsx or .xlsb sheet read cell by cell (sparse: a lone cell at XFD1048576 is one row of
+/// cells, not a grid of 17 billion), empty rows left out.
+fn read_streamed(
+    path: &Path,
+    display: &str,
+    kind: SpreadsheetKind,
+    sheet: Option<&str>,
+    sha256: String,
+    size: u64,
+) -> Result<Rows, Vec<Issue>> {
+    let issue = |row: u32, e: excel::CellIssue| {
+        Issue::new(display, (row > 0).then_some(u64::from(row)), e.cell.as_deref(), e.message)
+    };
+    let stream = excel::stream_sheet(path, kind, sheet).map_err(|e| vec![issue(0, e)])?;
+    let name = stream.name().to_string();
+    let date1904 = stream.is_1904();
+    let mut rows = Vec::new();
+    let mut issues = Vec::new();
+    for (row, cells) in stream {
+        match cells {
+            Ok(cells) if cells.iter().all(|c| c.trim().is_empty()) => {}
+            Ok(cells) => rows.push(RawRow { row: u64::from(row), cells: cells.iter().map(str::to_string).collect() }),
+            Err(e) => issues.push(issue(row, e)),
+        }
+    }
+    if !issues.is_empty() {
+        return Err(issues);
+    }
+    let detected = Some(format!("sheet '{name}'"));
+    Ok(Rows { rows, sheet: Some(name), sha256, size, detected, typed: true, date1904 })
 }
 
 /// Reads a delimited text file to rows (title lines and all), with its encoding and delimiter

@@ -240,3 +240,244 @@ fn escape_sequences_in_a_bad_camt_field_are_escaped_on_stderr() {
     assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "raw control bytes on stderr: {err:?}");
     assert_contains(&err, &["\\u{1b}[2J"]);
 }
+
+// ---- Limits: hostile files built at test time, run under a memory ceiling ----
+
+/// Address-space ceiling for the runs below (`prlimit --as`): far under what the hostile files
+/// used to take (a dense grid of 17 billion cells, 96 GB reserved for shared strings, GBs of
+/// inflated zip, a gigabyte of rejected rows), well over what arx needs for them.
+const CEILING: u64 = 768 << 20;
+
+/// `arx --workspace ws --no-progress ARGS` under `prlimit --as=CEILING`, with `env` set; the
+/// exit code and stderr. A run that hits the ceiling aborts (not exit 3) and fails the test.
+fn run_capped(w: &Ws, args: &[&str], env: &[(&str, &str)]) -> (i32, String) {
+    let bin = assert_cmd::cargo::cargo_bin!("arx");
+    let mut cmd = std::process::Command::new("prlimit");
+    cmd.current_dir(w.dir())
+        .env_remove("ARX_WORKSPACE")
+        .arg(format!("--as={CEILING}"))
+        .arg("--")
+        .arg(bin)
+        .arg("--workspace")
+        .arg(&w.ws)
+        .arg("--no-progress")
+        .args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("prlimit (util-linux) runs");
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// Asserts exit 3, the message parts, and an untouched store.
+#[track_caller]
+fn assert_refused(w: &Ws, before: &[(String, Vec<u8>)], (code, err): (i32, String), needles: &[&str]) {
+    assert_eq!(code, 3, "expected exit 3, got {code}:\n{err}");
+    assert_contains(&err, needles);
+    assert_eq!(w.store_snapshot(), before, "nothing may be committed");
+}
+
+/// A zip with `members` (name, bytes), deflated.
+fn write_zip(path: &std::path::Path, members: &[(&str, &[u8])]) {
+    use std::io::Write;
+    let mut z = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in members {
+        z.start_file(*name, opts).unwrap();
+        z.write_all(bytes).unwrap();
+    }
+    z.finish().unwrap();
+}
+
+/// The members of a zip, in order.
+fn read_zip(path: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut f = zip.by_index(i).unwrap();
+            let mut bytes = Vec::new();
+            f.read_to_end(&mut bytes).unwrap();
+            (f.name().unwrap().to_string(), bytes)
+        })
+        .collect()
+}
+
+/// An xlsx with xero's invoice headings, one invoice line, and `extra` cells.
+fn xero_book(path: &std::path::Path, extra: &[(u32, u16, &str)]) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let s = book.add_worksheet();
+    let head = ["ContactName", "InvoiceNumber", "InvoiceDate", "DueDate", "Total", "Currency", "Type"];
+    let row = ["Acme", "INV-1", "02/07/2026", "20/08/2026", "10.00", "EUR", "Sales invoice"];
+    for (c, (h, v)) in head.iter().zip(row).enumerate() {
+        s.write_string(0, c as u16, *h).unwrap();
+        s.write_string(1, c as u16, v).unwrap();
+    }
+    for (r, c, v) in extra {
+        s.write_string(*r, *c, *v).unwrap();
+    }
+    book.save(path).unwrap();
+}
+
+#[test]
+fn a_lone_cell_at_xfd1048576_is_read_sparsely() {
+    let w = Ws::new();
+    let path = w.dir().join("far.xlsx");
+    xero_book(&path, &[(1_048_575, 16_383, "far away")]);
+    assert!(std::fs::metadata(&path).unwrap().len() < 10_000, "a few KB");
+    let before = w.store_snapshot();
+    let run = run_capped(&w, &["ingest", "--profile", "xero", "far.xlsx"], &[]);
+    // Read as one more row (an error naming it), not a grid of 17 billion cells.
+    assert_refused(&w, &before, run, &["far.xlsx:1048576", "the amount is empty"]);
+}
+
+#[test]
+fn a_forged_shared_strings_count_is_refused() {
+    let w = Ws::new();
+    let good = w.dir().join("good.xlsx");
+    xero_book(&good, &[]);
+    let mut members = read_zip(&good);
+    let mut found = false;
+    for (name, bytes) in &mut members {
+        if name == "xl/sharedStrings.xml" {
+            let text = String::from_utf8(bytes.clone()).unwrap();
+            let forged = regex_lite::Regex::new(r#"(count|uniqueCount)="\d+""#)
+                .unwrap()
+                .replace_all(&text, r#"$1="4000000000""#)
+                .into_owned();
+            assert_ne!(forged, text);
+            *bytes = forged.into_bytes();
+            found = true;
+        }
+    }
+    assert!(found, "rust_xlsxwriter writes shared strings");
+    let members: Vec<(&str, &[u8])> = members.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    write_zip(&w.dir().join("forged.xlsx"), &members);
+    let before = w.store_snapshot();
+    for args in [&["ingest", "--profile", "xero", "forged.xlsx"][..], &["ingest", "forged.xlsx"]] {
+        let run = run_capped(&w, args, &[]);
+        assert_refused(&w, &before, run, &["forged.xlsx", "declares 4000000000 shared strings"]);
+    }
+}
+
+#[test]
+fn zip_bombs_are_refused_naming_the_limit_and_how_to_raise_it() {
+    let w = Ws::new();
+    // An xlsx whose sheet inflates ~1000:1 (16 MiB of spaces).
+    let good = w.dir().join("good.xlsx");
+    xero_book(&good, &[]);
+    let mut members = read_zip(&good);
+    let spaces = vec![b' '; 16 << 20];
+    for (name, bytes) in &mut members {
+        if name == "xl/worksheets/sheet1.xml" {
+            let text = String::from_utf8(bytes.clone()).unwrap();
+            let (head, tail) = text.split_at(text.find("<sheetData").unwrap());
+            *bytes = [head.as_bytes(), &spaces, tail.as_bytes()].concat();
+        }
+    }
+    let refs: Vec<(&str, &[u8])> = members.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    write_zip(&w.dir().join("bomb.xlsx"), &refs);
+    // A zipped camt statement likewise.
+    let camt = std::fs::read(crate::common::fixture("bank/camt/camt053_v08_two_statements.xml")).unwrap();
+    let camt_bomb = [camt.as_slice(), &spaces].concat();
+    write_zip(&w.dir().join("camt.zip"), &[("a.xml", &camt), ("b.xml", &camt_bomb)]);
+    let before = w.store_snapshot();
+    for (args, file) in [
+        (&["ingest", "--profile", "xero", "bomb.xlsx"][..], "bomb.xlsx"),
+        (&["ingest", "bomb.xlsx"], "bomb.xlsx"),
+        (&["ingest", "camt.zip"], "camt.zip"),
+    ] {
+        let run = run_capped(&w, args, &[]);
+        assert_refused(&w, &before, run, &[file, "more than 200 times", "ARX_MAX_ZIP_RATIO"]);
+    }
+    // The total limit, lowered to show it (4 GiB by default).
+    let run = run_capped(&w, &["ingest", "camt.zip"], &[("ARX_MAX_UNZIPPED", "1M"), ("ARX_MAX_ZIP_RATIO", "100000")]);
+    assert_refused(&w, &before, run, &["camt.zip", "inflates to more than 1 MiB", "ARX_MAX_UNZIPPED"]);
+    // Raised, the camt zip is read (and its bomb member then fails as a camt file, not on memory).
+    let (code, err) = run_capped(&w, &["ingest", "camt.zip"], &[("ARX_MAX_ZIP_RATIO", "100000")]);
+    assert_eq!(code, 3, "{err}");
+    assert!(!err.contains("zip bomb"), "{err}");
+}
+
+#[test]
+fn a_huge_camt_text_field_is_refused_not_buffered() {
+    use std::io::Write;
+    let w = Ws::new();
+    let camt = std::fs::read_to_string(crate::common::fixture("bank/camt/camt053_v08_two_statements.xml")).unwrap();
+    let (head, tail) = camt.split_at(camt.find("Rechnung INV-2024-0043").unwrap());
+    let path = w.dir().join("huge.xml");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    f.write_all(head.as_bytes()).unwrap();
+    let chunk = vec![b'A'; 1 << 20];
+    for _ in 0..1024 {
+        f.write_all(&chunk).unwrap(); // 1 GiB of one text field
+    }
+    f.write_all(tail.as_bytes()).unwrap();
+    drop(f);
+    let before = w.store_snapshot();
+    let run = run_capped(&w, &["ingest", "huge.xml"], &[]);
+    assert_refused(&w, &before, run, &["huge.xml:293", "Ustrd", "longer than 32767 characters"]);
+    std::fs::remove_file(&path).unwrap();
+}
+
+#[test]
+fn a_million_rejected_rows_are_counted_not_kept() {
+    let w = Ws::new();
+    // 3 MB: a header and a million rows without an id.
+    let mut text = String::from("customer_id,name\n");
+    text.push_str(&",x\n".repeat(1_000_000));
+    w.write("bad.csv", &text);
+    let before = w.store_snapshot();
+    let (code, err) = run_capped(&w, &["ingest", "bad.csv"], &[]);
+    assert_refused(
+        &w,
+        &before,
+        (code, err.clone()),
+        &["bad.csv:2:customer_id", "problems by kind:", "1000000 problems found"],
+    );
+    assert!(err.lines().count() < 300, "stderr stays short: {} lines", err.lines().count());
+    // --skip-invalid writes every rejected row to the rejects file, streamed.
+    let (code, err) = run_capped(&w, &["ingest", "bad.csv", "--skip-invalid", "--rejects", "rej.csv"], &[]);
+    assert_eq!(code, 0, "{err}");
+    let rej = std::fs::read_to_string(w.dir().join("rej.csv")).unwrap();
+    assert_eq!(rej.lines().count(), 1_000_001, "header + every rejected row");
+    assert_contains(&err, &["1000000 rejected rows written to rej.csv"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn devices_and_pipes_are_refused_and_long_lines_stop_the_reader() {
+    let w = Ws::new();
+    let before = w.store_snapshot();
+    for dev in ["/dev/zero", "/dev/urandom"] {
+        let run = run_capped(&w, &["ingest", dev], &[]);
+        assert_refused(&w, &before, run, &[dev, "is a device, not a regular file", "regular files only"]);
+    }
+    let fifo = w.dir().join("pipe.csv");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    // Nobody writes to the pipe: a reader that opened it would hang (the test would time out).
+    let a = w.cmd(&["ingest", "pipe.csv"]).timeout(std::time::Duration::from_secs(60)).assert().code(3);
+    assert_contains(&stderr(&a), &["pipe.csv", "a FIFO (named pipe)"]);
+    // A 64 MiB line without a line end: stopped at 1 MiB, for canonical files and every profile.
+    let mut long = b"customer_id,name\nC1,".to_vec();
+    long.resize(64 << 20, b'x');
+    w.write("long.csv", &long);
+    let run = run_capped(&w, &["ingest", "long.csv"], &[]);
+    assert_refused(&w, &before, run, &["long.csv:2", "longer than 1 MiB without a line end"]);
+    for p in ["xero", "sap-fbl5n", "netsuite", "quickbooks"] {
+        let run = run_capped(&w, &["ingest", "--profile", p, "long.csv"], &[]);
+        assert_refused(&w, &before, run, &["long.csv:2", "longer than 1 MiB"]);
+    }
+}
+
+#[test]
+fn every_profile_accounts_for_a_garbage_line() {
+    let w = Ws::new();
+    let csv = std::fs::read_to_string(crate::common::fixture("profiles/xero/xero_sales_invoices.csv")).unwrap();
+    let mut lines: Vec<&str> = csv.lines().collect();
+    lines.insert(3, "garbage");
+    w.write("x.csv", lines.join("\n") + "\n");
+    let before = w.store_snapshot();
+    let a = w.arx(&["ingest", "--profile", "xero", "x.csv"]).code(3);
+    assert_contains(&stderr(&a), &["x.csv:4", "one filled cell ('garbage')"]);
+    assert_eq!(w.store_snapshot(), before);
+}

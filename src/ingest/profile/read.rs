@@ -89,6 +89,18 @@ fn get<'c>(cells: &'c [String], col: &Col) -> &'c str {
     cells.get(col.idx).map_or("", |s| trim(s))
 }
 
+/// A lone cell taken for a section heading that heads no rows.
+fn empty_section(at: &Where, row: u64, text: &str) -> ProfileIssue {
+    at.issue_row(
+        row,
+        &format!(
+            "this line has one filled cell ('{}') and no row follows that it could head: it is neither a section heading nor a data \
+             row; remove it, or check that the file is the export the profile expects",
+            crate::error::quote_value(text)
+        ),
+    )
+}
+
 pub(super) fn read(
     r: &Rules,
     f: &Frame,
@@ -100,6 +112,10 @@ pub(super) fn read(
     let (mut all, mut group) = (totals::Sums::default(), totals::Sums::default());
     let mut closed = false;
     let mut section: Option<&str> = None;
+    // Section headings not yet accounted for: a heading is one when a row under it takes its customer
+    // from it, or a subtotal closes it. A lone cell that is neither (a garbage line in an export whose
+    // rows name their customers) is an error, not a silently skipped line.
+    let mut pending: Vec<(u64, &str)> = Vec::new();
     let (mut subtotals, mut totals, mut last) = (0, 0, f.header_row);
     // What the first cell makes a row, by its text: the regexes are slow and first cells repeat (types, accounts).
     let mut classes: FastMap<&str, Class> = FastMap::default();
@@ -123,6 +139,9 @@ pub(super) fn read(
             continue;
         }
         if class == Class::Total {
+            for (row, name) in pending.drain(..) {
+                st.other.push(empty_section(at, row, name));
+            }
             st.check_total(raw, first, &all, "the rows read");
             totals += 1;
             if r.p.layout.stop_after_total {
@@ -131,21 +150,33 @@ pub(super) fn read(
             continue;
         }
         if class == Class::Subtotal {
+            pending.clear();
             st.check_total(raw, first, &group, "the rows of that section");
             subtotals += 1;
             closed = true;
             continue;
         }
+        // A section row names the customer of the rows under it, so only a file without a customer
+        // column has them; and a heading must head rows: a lone cell followed by another heading
+        // or the end is not a section but a line nobody accounted for (an error).
         if r.p.layout.section_rows {
             let mut filled = raw.cells.iter().enumerate().filter(|(_, c)| !trim(c).is_empty()).map(|(j, _)| j);
             if let (Some(j), None) = (filled.next(), filled.next()) {
                 if j <= f.first_named {
+                    if pending.len() < 100 {
+                        pending.push((raw.row, first));
+                    }
                     section = Some(first);
                     group = totals::Sums::default();
                     closed = false;
                     continue;
                 }
             }
+        }
+        // A row that takes its customer from the heading accounts for the headings above it.
+        let customer_cols = [&f.cols.customer, &f.cols.customer_id, &f.cols.customer_name];
+        if customer_cols.iter().all(|c| c.as_ref().is_none_or(|col| get(&raw.cells, col).is_empty())) {
+            pending.clear();
         }
         if closed {
             group = totals::Sums::default();
@@ -157,6 +188,10 @@ pub(super) fn read(
             all.add(cur, l);
             group.add(cur, l);
         }
+    }
+    // (Without any data row the file is refused below as having none.)
+    for (row, name) in pending.drain(..).filter(|_| !st.lines.is_empty()) {
+        st.other.push(empty_section(at, row, name));
     }
     // Subtotals without the total: the report was cut short (an HTML export that stops mid-table, a partial copy).
     if subtotals > 0 && totals == 0 && !r.total.is_empty() {
