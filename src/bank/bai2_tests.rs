@@ -652,7 +652,6 @@ fn overlong_line_is_refused_without_reading_on() {
     assert!(e.message.contains("longer than 1 MiB"));
 }
 
-<<<<<<< HEAD
 /// An 03 whose summaries end each physical record with an extra empty field and go on in 88s;
 /// a 16 whose text runs on to the next line without `/` or `88,`; a continuation typed `88:`.
 const CONTINUED: &str = "01,BANK,CUST,240105,0800,1,,,2/\n02,CUST,BANK,1,240104,,USD,2/\n\
@@ -691,7 +690,8 @@ fn continuation_deviations_refused_when_not_unmistakable() {
     // After an 03 (no text field), such a line is refused too.
     let after_03 = CONTINUED.replace("88,100,50000,1,,400,0,0,/\n", "88,100,50000,1,,400,0,0,/\nXYZ/\n");
     assert!(read(after_03.as_bytes()).unwrap_err().message.contains("has a record 'XYZ/'"));
-=======
+}
+
 #[test]
 fn endless_88_texts_are_refused_at_the_text_limit() {
     let mut input =
@@ -703,5 +703,4 @@ fn endless_88_texts_are_refused_at_the_text_limit() {
     let e = read(input.as_bytes()).map(|_| ()).expect_err("refused");
     assert!(e.message.contains("more than 32767 characters of text"), "{}", e.message);
     assert_eq!(e.location.line, 7, "{e:?}");
->>>>>>> h-limits
 }
