@@ -623,8 +623,11 @@ fn transaction_type(rest: &str) -> Option<(String, &str, Option<String>)> {
     if let Some(code) = after.get(..3).filter(|c| alnum(c)) {
         return Some((format!("{letter}{code}"), after.get(3..).unwrap_or(""), None));
     }
+    // "N TRF": a space between the letter and a code of letters. Digits after the padding are
+    // the reference of a short, padded type ("S   90012345"), not a code.
     let spaced = after.trim_start();
-    if let Some(code) = spaced.get(..3).filter(|c| alnum(c) && spaced.len() < after.len()) {
+    let letters = |t: &str| t.bytes().all(|b| b.is_ascii_alphabetic());
+    if let Some(code) = spaced.get(..3).filter(|c| letters(c) && spaced.len() < after.len()) {
         return Some((format!("{letter}{code}"), spaced.get(3..).unwrap_or(""), None));
     }
     // A short code in the three places, blank-padded (or cut by the end of the line).

@@ -631,6 +631,8 @@ fn short_padded_or_missing_transaction_type() {
         ("260102C10,00NOV NONREF", "NOV", None, None),
         ("260102D10,00NIC MARF", "NIC", s("MARF"), None),
         ("260102DF10,00S   X", "S", s("X"), None),
+        // Padding then digits: the reference of a short type, not a code (regression).
+        ("260102C10,00S   90012345", "S", s("90012345"), None),
         ("2601020102CN10,00//19239782213", "", None, s("19239782213")),
         ("260102C10,00", "", None, None),
         ("260102C10,00 NTRFNONREF//B1", "NTRF", None, s("B1")),

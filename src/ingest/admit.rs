@@ -207,21 +207,17 @@ impl Admit for Document {
                 format!("'{no}' is used as a credit note by applications; it must stay a credit_note"),
             ));
         }
-        let applied = book.applied_to.get(no).copied().unwrap_or(0);
-        if !Book::within(self.amount, applied, from_credit) {
-            return Some((
-                "amount",
-                format!(
-                    "{} is already applied to this document; the new amount {} would be over-applied. Correct those applications first (ingest them again with --replace)",
-                    money::format_minor(applied + from_credit, self.currency),
-                    money::format_minor(self.amount, self.currency)
-                ),
-            ));
-        }
+        // A new amount against what is applied is judged with the call's other rows, at the end
+        // (an ERP export may lower the document and its applications together).
         None
     }
     fn customer_ref(&self) -> Option<&str> {
         Some(&self.customer_id)
+    }
+    fn accepted(&self, pos: Option<u32>, book: &mut Book, (file, line): (&str, u64)) {
+        if pos.is_some() {
+            book.touched.note_replaced(&self.document_no, false, file, line);
+        }
     }
 }
 
@@ -244,20 +240,16 @@ impl Admit for Payment {
                 ),
             ));
         }
-        let applied = book.applied_from_payment.get(id).copied().unwrap_or(0);
-        (!fits(applied, self.amount)).then(|| {
-            (
-                "amount",
-                format!(
-                    "{} of this payment is already applied; the new amount {} would be over-applied. Correct those applications first (ingest them again with --replace)",
-                    money::format_minor(applied, self.currency),
-                    money::format_minor(self.amount, self.currency)
-                ),
-            )
-        })
+        // As for documents: the new amount is judged on the totals at the end of the call.
+        None
     }
     fn customer_ref(&self) -> Option<&str> {
         self.customer_id.as_deref()
+    }
+    fn accepted(&self, pos: Option<u32>, book: &mut Book, (file, line): (&str, u64)) {
+        if pos.is_some() {
+            book.touched.note_replaced(&self.payment_id, true, file, line);
+        }
     }
 }
 

@@ -159,20 +159,26 @@ pub struct Touched {
     pub credits: std::collections::BTreeMap<String, (String, Vec<u64>)>,
 }
 
+fn note_at(map: &mut std::collections::BTreeMap<String, (String, Vec<u64>)>, key: &str, file: &str, line: u64) {
+    // The first rows and always the last: messages name the row that tipped the total.
+    let e = map.entry(key.to_string()).or_insert_with(|| (file.to_string(), Vec::new()));
+    match e.1.len() {
+        0..8 => e.1.push(line),
+        _ => e.1[7] = line,
+    }
+}
+
 impl Touched {
+    /// A document (or, `payment`, a payment) replaced with a new amount: judged at the end too.
+    pub fn note_replaced(&mut self, key: &str, payment: bool, file: &str, line: u64) {
+        note_at(if payment { &mut self.payments } else { &mut self.documents }, key, file, line);
+    }
+
     pub fn note(&mut self, a: &Application, file: &str, line: u64) {
-        fn at(map: &mut std::collections::BTreeMap<String, (String, Vec<u64>)>, key: &str, file: &str, line: u64) {
-            // The first rows and always the last: messages name the row that tipped the total.
-            let e = map.entry(key.to_string()).or_insert_with(|| (file.to_string(), Vec::new()));
-            match e.1.len() {
-                0..8 => e.1.push(line),
-                _ => e.1[7] = line,
-            }
-        }
-        at(&mut self.documents, &a.document_no, file, line);
+        note_at(&mut self.documents, &a.document_no, file, line);
         match a.kind {
-            ApplicationKind::Payment => at(&mut self.payments, &a.source, file, line),
-            ApplicationKind::Credit => at(&mut self.credits, &a.source, file, line),
+            ApplicationKind::Payment => note_at(&mut self.payments, &a.source, file, line),
+            ApplicationKind::Credit => note_at(&mut self.credits, &a.source, file, line),
             _ => {}
         }
     }

@@ -241,3 +241,23 @@ fn reports_from_files_judge_over_application_like_ingest() {
     );
     assert!(stdout(&a).is_empty());
 }
+
+#[test]
+fn a_replaced_payment_and_its_lowered_application_in_one_call_are_judged_together() {
+    let ws = Ws::new();
+    ws.write("i.csv", "document_no,customer_id,doc_date,amount,currency\nI1,C1,2024-01-01,100.00,EUR\n");
+    ws.write("p.csv", "payment_id,payment_date,amount,currency,customer_id\nP1,2024-01-10,100.00,EUR,C1\n");
+    ws.write("a.csv", "source,document_no,amount,applied_date,kind\nP1,I1,100.00,2024-01-10,payment\n");
+    ws.ingest_ok(&["i.csv", "p.csv", "a.csv"]);
+    // The ERP corrects the payment to 80.00 and its allocation with it, in one export.
+    ws.write("p2.csv", "payment_id,payment_date,amount,currency,customer_id\nP1,2024-01-10,80.00,EUR,C1\n");
+    ws.write("a2.csv", "source,document_no,amount,applied_date,kind\nP1,I1,80.00,2024-01-10,payment\n");
+    ws.arx(&["ingest", "p2.csv", "a2.csv", "--replace"]).success();
+    // Lowering the payment alone still over-applies it, and is refused naming it.
+    ws.write("p3.csv", "payment_id,payment_date,amount,currency,customer_id\nP1,2024-01-10,50.00,EUR,C1\n");
+    refused(
+        &ws,
+        &["ingest", "p3.csv", "--replace"],
+        &["p3.csv:2:amount:", "80.00 is applied from payment 'P1' of 50.00"],
+    );
+}
