@@ -21,6 +21,10 @@ pub const EXCEL_CELL_CHARS: usize = 32_767;
 
 /// `text` in Unicode NFC (a composed `é` and `e` + combining acute are one spelling).
 pub fn nfc(text: &str) -> Cow<'_, str> {
+    // ASCII is NFC already, and nearly every field is ASCII: a fast check first.
+    if text.is_ascii() {
+        return Cow::Borrowed(text);
+    }
     match is_nfc_quick(text.chars()) {
         IsNormalized::Yes => Cow::Borrowed(text),
         _ => {

@@ -140,35 +140,60 @@ impl QuoteScanner {
     }
 
     fn feed(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            let line_end = match b {
-                b'\n' if self.prev_cr => false,
-                b'\n' | b'\r' => true,
-                _ => false,
+        let mut i = 0;
+        while i < bytes.len() {
+            // Runs of ordinary bytes change nothing but the record's length: skip them in one
+            // search (inside an unquoted field only the delimiter and line ends matter, inside a
+            // quoted one only quotes and line ends), so the scan costs little per byte.
+            let rest = &bytes[i..];
+            let skip = match self.state {
+                QuoteState::Unquoted => memchr::memchr3(self.delimiter, b'\n', b'\r', rest),
+                QuoteState::Quoted => memchr::memchr3(b'"', b'\n', b'\r', rest),
+                _ => Some(0),
             };
-            self.prev_cr = b == b'\r';
-            self.state = match self.state {
-                QuoteState::Quoted if b == b'"' => QuoteState::QuoteInQuoted,
-                QuoteState::Quoted => QuoteState::Quoted,
-                QuoteState::QuoteInQuoted if b == b'"' => QuoteState::Quoted,
-                _ if b == self.delimiter || b == b'\n' || b == b'\r' => QuoteState::FieldStart,
-                QuoteState::FieldStart if b == b'"' => {
-                    self.opened_on = self.line;
-                    QuoteState::Quoted
-                }
-                _ => QuoteState::Unquoted,
-            };
-            if line_end {
-                self.line += 1;
-            }
-            if (b == b'\n' || b == b'\r') && self.state != QuoteState::Quoted {
-                self.run = 0;
-                self.record_line = self.line;
-            } else {
-                self.run += 1;
+            let n = skip.unwrap_or(rest.len());
+            if n > 0 {
+                self.prev_cr = false;
+                self.run += n as u64;
                 if self.run > crate::limits::MAX_RECORD_BYTES && self.too_long.is_none() {
                     self.too_long = Some(self.record_line);
                 }
+                i += n;
+                continue;
+            }
+            self.step(bytes[i]);
+            i += 1;
+        }
+    }
+
+    fn step(&mut self, b: u8) {
+        let line_end = match b {
+            b'\n' if self.prev_cr => false,
+            b'\n' | b'\r' => true,
+            _ => false,
+        };
+        self.prev_cr = b == b'\r';
+        self.state = match self.state {
+            QuoteState::Quoted if b == b'"' => QuoteState::QuoteInQuoted,
+            QuoteState::Quoted => QuoteState::Quoted,
+            QuoteState::QuoteInQuoted if b == b'"' => QuoteState::Quoted,
+            _ if b == self.delimiter || b == b'\n' || b == b'\r' => QuoteState::FieldStart,
+            QuoteState::FieldStart if b == b'"' => {
+                self.opened_on = self.line;
+                QuoteState::Quoted
+            }
+            _ => QuoteState::Unquoted,
+        };
+        if line_end {
+            self.line += 1;
+        }
+        if (b == b'\n' || b == b'\r') && self.state != QuoteState::Quoted {
+            self.run = 0;
+            self.record_line = self.line;
+        } else {
+            self.run += 1;
+            if self.run > crate::limits::MAX_RECORD_BYTES && self.too_long.is_none() {
+                self.too_long = Some(self.record_line);
             }
         }
     }
