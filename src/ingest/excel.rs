@@ -238,6 +238,7 @@ fn check_xls(path: &Path, kind: SpreadsheetKind) -> Result<(), CellIssue> {
         return Ok(());
     }
     let bytes = std::fs::read(path).map_err(|e| CellIssue::file(format!("cannot read the file: {e}")))?;
+    crate::limits::check_cfb(&bytes).map_err(CellIssue::file)?;
     crate::limits::check_xls(&bytes).map_err(CellIssue::file)
 }
 
