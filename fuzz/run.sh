@@ -27,7 +27,7 @@ for t in $targets; do
         -max_total_time="$secs" -jobs=1 -workers=1 -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 >"$log" 2>&1 || true
     # -jobs=1 runs the fuzzer in a child process that logs to fuzz-0.log.
     for l in fuzz-0.log ../fuzz-0.log; do [ -f "$l" ] && cat "$l" >>"$log" && rm -f "$l"; done
-    runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
+    runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | head -1 || echo "?")
     crash=$(ls "artifacts/$t" 2>/dev/null | wc -l)
     echo "$t: ${secs}s, $runs executions, $crash artifacts"
 done
